@@ -1,0 +1,3 @@
+"""(temporary) abbreviations: none yet."""
+def find_abbreviations(text, criteria):
+    return []

@@ -1,0 +1,312 @@
+"""Declarative rule files: loading, validation, examples.
+
+Rule files are JSON Lines (``*.jsonl``): one rule object a line; blank lines and lines
+starting with ``#`` are skipped.  Every rule has ``id``, ``kind``, ``pattern`` (a regular
+expression for the ``regex`` module) and ``examples``; each kind adds its own fields and
+is validated by its own pydantic model with ``extra="forbid"``.  Errors are raised as
+:class:`~critparse.errors.PatternError` naming file, line and field, when the rule set is
+built -- never while parsing.
+
+``{{name}}`` inside a pattern is replaced by the pattern of the ``macro`` rule whose id is
+``name`` (macros may use earlier macros).  A rule whose id repeats a built-in rule's id
+replaces it (that is how a user overrides a built-in rule); a repeated id inside one
+source is an error.  See ``patterns/README.md`` for the kinds and their fields.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal, Optional, Union
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import PatternError
+
+REGEX_TIMEOUT = 1.0  # seconds; a safety net against catastrophic backtracking
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    match: Optional[str] = None     # the text the pattern must match (group 0), if given
+    expect: Optional[dict[str, Any]] = None  # kind-specific expectations, checked by the kind
+
+
+class Rule(BaseModel):
+    """Fields every rule has.  Kinds subclass this and add their own."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z0-9_.:-]+$")
+    kind: str
+    pattern: str
+    flags: list[Literal["i", "x", "m", "s"]] = Field(default_factory=lambda: ["i"])
+    description: Optional[str] = None
+    priority: int = 0
+    examples: list[Union[str, Example]] = Field(min_length=1)
+    counter_examples: list[str] = Field(default_factory=list)
+
+    @field_validator("pattern")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("pattern is empty")
+        return v
+
+    # filled in by the loader
+    _compiled: Any = None
+    _source: str = ""
+    _line: int = 0
+
+    @property
+    def regex(self) -> "regex.Pattern[str]":
+        return self._compiled
+
+    @property
+    def where(self) -> str:
+        return f"{self._source}:{self._line}"
+
+    def example_objects(self) -> list[Example]:
+        return [Example(text=e) if isinstance(e, str) else e for e in self.examples]
+
+
+class MacroRule(Rule):
+    kind: Literal["macro"]
+
+
+# kind name -> (model, optional example checker(rule, example) -> error message or None)
+_KINDS: dict[str, tuple[type[Rule], Optional[Callable[[Rule, Example], Optional[str]]]]] = {
+    "macro": (MacroRule, None),
+}
+
+
+def register_kind(name: str, model: type[Rule],
+                  check: Optional[Callable[[Rule, Example], Optional[str]]] = None) -> None:
+    """Register a rule kind: its pydantic model and an optional example checker.
+
+    The checker gets a compiled rule and one example and returns an error message when the
+    example does not give what it expects (beyond matching, which the loader checks).
+    """
+    _KINDS[name] = (model, check)
+
+
+def kinds() -> dict[str, type[Rule]]:
+    return {k: v[0] for k, v in _KINDS.items()}
+
+
+def _flags(rule: Rule) -> int:
+    f = 0
+    for c in rule.flags:
+        f |= {"i": regex.IGNORECASE, "x": regex.VERBOSE, "m": regex.MULTILINE, "s": regex.DOTALL}[c]
+    return f
+
+
+_MACRO_REF = regex.compile(r"\{\{([A-Za-z0-9_.:-]+)\}\}")
+
+
+def _expand(pattern: str, macros: dict[str, str], where: tuple[str, int], depth: int = 0) -> str:
+    if depth > 20:
+        raise PatternError("macro references nest too deeply", file=where[0], line=where[1], field="pattern")
+
+    def sub(m: "regex.Match[str]") -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise PatternError(f"unknown macro '{{{{{name}}}}}'", file=where[0], line=where[1], field="pattern")
+        return "(?:" + _expand(macros[name], macros, where, depth + 1) + ")"
+
+    return _MACRO_REF.sub(sub, pattern)
+
+
+@dataclass
+class RuleSet:
+    """Compiled rules, grouped by kind, in priority then file order."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Rule]:
+        found = [r for r in self.rules.values() if r.kind == kind]
+        return sorted(found, key=lambda r: -r.priority)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def _read_source(path: Path, display: str) -> list[tuple[int, dict]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PatternError(f"cannot read rule file: {exc.strerror or exc}", file=display, code="E101") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PatternError(f"not UTF-8 (byte offset {exc.start})", file=display, line=line, code="E102") from None
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        try:
+            obj = json.loads(s)
+        except json.JSONDecodeError as exc:
+            raise PatternError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=display, line=n,
+                               code="E103") from None
+        if not isinstance(obj, dict):
+            raise PatternError("a rule must be a JSON object", file=display, line=n, code="E103")
+        out.append((n, obj))
+    return out
+
+
+def _validate(obj: dict, display: str, line: int) -> Rule:
+    kind = obj.get("kind")
+    if kind not in _KINDS:
+        known = ", ".join(sorted(_KINDS))
+        raise PatternError(f"unknown rule kind {kind!r}; known kinds: {known}", file=display, line=line,
+                           field="kind", code="E104")
+    model = _KINDS[kind][0]
+    try:
+        rule = model.model_validate(obj)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise PatternError(err["msg"], file=display, line=line, field=loc or None, code="E105") from None
+    rule._source, rule._line = display, line
+    return rule
+
+
+def _compile(rule: Rule, macros: dict[str, str]) -> None:
+    where = (rule._source, rule._line)
+    pattern = _expand(rule.pattern, macros, where)
+    try:
+        rule._compiled = regex.compile(pattern, _flags(rule))
+    except regex.error as exc:
+        raise PatternError(f"invalid regular expression: {exc}", file=where[0], line=where[1],
+                           field="pattern", code="E106") from None
+
+
+def check_examples(rule: Rule) -> list[str]:
+    """Messages for every example of ``rule`` that fails (empty when all pass)."""
+    problems = []
+    check = _KINDS.get(rule.kind, (None, None))[1]
+    for i, ex in enumerate(rule.example_objects()):
+        m = rule.regex.search(ex.text, timeout=REGEX_TIMEOUT)
+        if m is None:
+            problems.append(f"examples[{i}]: pattern does not match {ex.text!r}")
+            continue
+        if ex.match is not None and m.group(0) != ex.match:
+            problems.append(f"examples[{i}]: matched {m.group(0)!r}, expected {ex.match!r}")
+            continue
+        if check is not None:
+            msg = check(rule, ex)
+            if msg:
+                problems.append(f"examples[{i}]: {msg}")
+    for i, text in enumerate(rule.counter_examples):
+        m = rule.regex.search(text, timeout=REGEX_TIMEOUT)
+        if m is not None:
+            problems.append(f"counter_examples[{i}]: pattern matches {m.group(0)!r} in {text!r}")
+    return problems
+
+
+def builtin_dir() -> Path:
+    """The directory of the rule files shipped with critparse."""
+    packaged = resources.files("critparse") / "patterns"
+    try:
+        p = Path(str(packaged))
+        if p.is_dir():
+            return p
+    except TypeError:  # pragma: no cover - zipped installs
+        pass
+    # a source checkout / editable install: the top-level patterns/ folder
+    return Path(__file__).resolve().parents[2] / "patterns"
+
+
+def rule_files(directory: Path) -> list[Path]:
+    if directory.is_file():
+        return [directory]
+    if not directory.is_dir():
+        raise PatternError("no such rule file or directory", file=str(directory), code="E101")
+    return sorted(p for p in directory.rglob("*.jsonl") if p.is_file())
+
+
+def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool = True,
+               check: bool = True) -> RuleSet:
+    """Load the built-in rule files, then ``extra`` files or directories (which may override).
+
+    Raises :class:`PatternError` for the first problem found: a file that cannot be read, a
+    line that is not JSON, an unknown kind or field, an invalid regex, an example that fails.
+    """
+    _ensure_kinds()
+    sources: list[tuple[Path, str]] = []
+    if builtin:
+        base = builtin_dir()
+        sources += [(p, f"patterns/{p.relative_to(base).as_posix()}") for p in rule_files(base)]
+    for e in extra:
+        d = Path(e)
+        files = rule_files(d)
+        sources += [(p, str(p)) for p in files]
+    rs = RuleSet()
+    parsed: list[Rule] = []
+    builtin_ids: set[str] = set()
+    for path, display in sources:
+        seen_here: set[str] = set()
+        for line, obj in _read_source(path, display):
+            rule = _validate(obj, display, line)
+            if rule.id in seen_here:
+                raise PatternError(f"duplicate rule id {rule.id!r}", file=display, line=line, field="id",
+                                   code="E107")
+            if rule.id in rs.rules and display.startswith("patterns/") and rule.id in builtin_ids:
+                raise PatternError(f"duplicate rule id {rule.id!r} (also at {rs.rules[rule.id].where})",
+                                   file=display, line=line, field="id", code="E107")
+            seen_here.add(rule.id)
+            if display.startswith("patterns/"):
+                builtin_ids.add(rule.id)
+            rs.rules[rule.id] = rule
+            parsed.append(rule)
+        rs.sources.append(display)
+    macros: dict[str, str] = {}
+    for rule in rs.rules.values():
+        if rule.kind == "macro":
+            macros[rule.id] = rule.pattern
+    for rule in rs.rules.values():
+        _compile(rule, macros)
+    if check:
+        for rule in rs.rules.values():
+            problems = check_examples(rule)
+            if problems:
+                field_name = problems[0].split(":", 1)[0]
+                raise PatternError(f"rule {rule.id!r}: {problems[0].split(': ', 1)[1]}", file=rule._source,
+                                   line=rule._line, field=field_name, code="E108")
+    return rs
+
+
+_KIND_MODULES = ("critparse.structure_rules", "critparse.thresholds.rules")
+
+
+def _ensure_kinds() -> None:
+    """Import the modules that register rule kinds (kept here so loading has one entry)."""
+    import importlib
+
+    for mod in _KIND_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:  # a module not written yet in a partial checkout
+            if not exc.name or not mod.startswith(exc.name):
+                raise
+
+
+_DEFAULT: Optional[RuleSet] = None
+
+
+def default_rules() -> RuleSet:
+    """The built-in rule set, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_rules()
+    return _DEFAULT
