@@ -117,6 +117,7 @@ class Criterion(_Model):
     marker: Optional[str] = None
     label: Optional[str] = None
     logic: Optional[Logic] = None
+    logic_rule: Optional[str] = None
     children: list["Child"] = Field(default_factory=list)
     thresholds: list[Threshold] = Field(default_factory=list)
     temporals: list[Temporal] = Field(default_factory=list)
@@ -132,8 +133,10 @@ class Group(_Model):
     text: str
     rule: Optional[str] = None
     label: str
+    marker: Optional[str] = None
     heading: Optional[Span] = None
     logic: Optional[Logic] = None
+    logic_rule: Optional[str] = None
     children: list["Child"] = Field(default_factory=list)
 
 
@@ -151,6 +154,7 @@ class Section(_Model):
     label: Optional[str] = None
     lead_in: Optional[Span] = None
     logic: Optional[Logic] = None
+    logic_rule: Optional[str] = None
     children: list[Child] = Field(default_factory=list)
 
 

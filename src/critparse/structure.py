@@ -1,28 +1,311 @@
-"""(temporary) one criterion per non-blank line; replaced by the real structure parser."""
+"""The criteria tree: sections, groups, criteria and their nesting.
+
+Blocks (from :mod:`critparse.lines`) are split into sections at headings and nested with a
+stack: a deeper indent nests, a change of marker family at the same indent nests, a
+family seen on an ancestor at that indent closes back to it.  A criterion ending in ":"
+owns the unmarked paragraph after it.  Inline enumerations and semicolon lists become
+sub-conditions; the logic of children comes from the words that state it.
+"""
 from __future__ import annotations
+
 from dataclasses import dataclass, field
-from .models import Criterion, Diagnostic, Section
+from typing import Optional, Union
+
+from .inline import between_logic, find_enumeration, lead_logic, split_semicolons
+from .lines import Block, scan_blocks
+from .models import Criterion, Diagnostic, Group, Section, Span
+from .patterns import RuleSet
 from .textmap import MappedText
+
+MAX_DEPTH = 40
+Node = Union[Criterion, Group, Section]
 
 
 @dataclass
 class StructureResult:
-    sections: list
-    criteria: list  # (Criterion, MappedText) pairs, in text order
-    diagnostics: list = field(default_factory=list)
+    sections: list[Section]
+    criteria: list[tuple[Criterion, MappedText]]   # each criterion with its own clean text
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def parse_structure(text, fmt, rules):
-    crits = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        s, e = pos, pos + len(line.rstrip("\r\n"))
-        pos += len(line)
-        mt = MappedText.build(text, [(s, e)])
+@dataclass
+class _Frame:
+    node: Node
+    indent: float
+    family: Optional[str]
+    block: Optional[Block] = None
+    owner: bool = False      # ends in ':' -> owns what follows
+
+
+def _span(mt: MappedText) -> Span:
+    a, b = mt.orig_bounds
+    return Span(start=a, end=b, text=mt.text)
+
+
+class _Builder:
+    def __init__(self, text: str, rules: RuleSet):
+        self.text = text
+        self.rules = rules
+        self.sections: list[Section] = []
+        self.criteria: list[tuple[Criterion, MappedText]] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.stack: list[_Frame] = []
+
+    # -- sections ---------------------------------------------------------------
+    def open_section(self, block: Optional[Block]) -> None:
+        if block is None:
+            sec = Section(start=0, end=0, text="", type="unspecified", rule="structure.no_heading")
+        else:
+            sec = Section(start=block.start, end=block.heading_end, text=block.mt.text.rstrip(": "),
+                          type=block.section, rule=block.rule, label=block.label,
+                          heading=Span(start=block.start, end=block.heading_end, text=block.mt.text))
+        self.sections.append(sec)
+        self.stack = [_Frame(sec, -1, None)]
+
+    @property
+    def section(self) -> Section:
+        return self.sections[-1]
+
+    # -- nesting ----------------------------------------------------------------
+    def _pop_for(self, indent: float, family: Optional[str]) -> None:
+        while len(self.stack) > 1:
+            top = self.stack[-1]
+            if top.indent > indent:
+                self.stack.pop()
+                continue
+            if top.indent == indent:
+                if top.family == family or top.family is None or family is None:
+                    self.stack.pop()
+                    continue
+                if any(f.indent == indent and f.family == family for f in self.stack[1:-1]):
+                    self.stack.pop()
+                    continue
+            break
+
+    def _attach(self, node: Union[Criterion, Group]) -> None:
+        parent = self.stack[-1].node
+        parent.children.append(node)
+
+    def _push(self, frame: _Frame) -> None:
+        if len(self.stack) > MAX_DEPTH:
+            self.diag("structure.too_deep", f"nesting deeper than {MAX_DEPTH} levels is flattened",
+                      frame.node.start, frame.node.end, "info")
+            return
+        self.stack.append(frame)
+
+    def diag(self, code: str, message: str, start: int, end: int, severity: str = "warning") -> None:
+        self.diagnostics.append(Diagnostic(code=code, message=message, start=start, end=end, severity=severity))
+
+    # -- blocks ---------------------------------------------------------------------
+    def add_block(self, b: Block) -> None:
+        if b.kind == "heading":
+            sec = self.section if self.sections else None
+            if b.lead_in and sec is not None and not sec.children and sec.lead_in is None and sec.heading:
+                sec.lead_in = Span(start=b.start, end=b.heading_end, text=b.mt.text)
+                self._section_logic(sec, b.mt.text)
+                return
+            self.open_section(b)
+            if b.lead_in:
+                self.section.lead_in = self.section.heading
+                self._section_logic(self.section, b.mt.text)
+            return
+        if not self.sections:
+            self.open_section(None)
+        if b.kind == "subheading":
+            while len(self.stack) > 1 and (self.stack[-1].indent >= b.indent or isinstance(self.stack[-1].node, Group)
+                                           and self.stack[-1].indent + 0.5 >= b.indent):
+                self.stack.pop()
+            g = Group(start=b.start, end=b.heading_end, text=b.mt.text, label=b.label or b.mt.text.rstrip(":"),
+                      rule=b.rule, heading=Span(start=b.start, end=b.heading_end, text=b.mt.text))
+            self._attach(g)
+            self._push(_Frame(g, b.indent - 0.5, "group", b))
+            return
+        mt = b.mt
+        if b.kind == "para":
+            top = self.stack[-1]
+            # a lead-in sentence right after the heading: "Patients may be eligible if they:"
+            sec = self.section
+            if (len(self.stack) == 1 and not sec.children and sec.lead_in is None and sec.heading is not None
+                    and mt.text.endswith(":") and lead_logic(mt.text, self.rules) is not None
+                    and b.rule == "structure.paragraph"):
+                sec.lead_in = _span(mt)
+                self._section_logic(sec, mt.text)
+                return
+            if top.owner and not top.node.children and b.indent >= top.indent:
+                self._own_paragraph(top, b)
+                return
+            if top.owner and not top.node.children and isinstance(top.node, Criterion):
+                self._own_paragraph(top, b)
+                return
+            if (isinstance(top.node, Criterion) and mt.text[:1].islower() and top.node.children == []
+                    and b.indent >= top.indent):
+                self._continue(top, b)
+                return
+        family = b.family
+        self._pop_for(b.indent, family)
+        crit, cmt = self._criterion(b)
+        self._attach(crit)
+        owner = mt.text.endswith(":")
+        frame_indent = b.indent - 0.5 if (family is None and owner) else b.indent
+        self._push(_Frame(crit, frame_indent, family, b, owner=owner))
+
+    def _section_logic(self, sec: Section, text: str) -> None:
+        lg = lead_logic(text, self.rules)
+        if lg:
+            sec.logic, sec.logic_rule = lg
+
+    # -- criteria ---------------------------------------------------------------------
+    def _criterion(self, b: Block) -> tuple[Criterion, MappedText]:
+        mt = b.mt
+        start = b.start
+        end = b.end if b.segments else b.start + len(b.marker or "")
+        crit = Criterion(start=start, end=max(end, start), text=mt.text, rule=b.rule, marker=b.marker)
         if not mt.text:
-            continue
-        a, b = mt.orig_bounds
-        c = Criterion(start=a, end=b, text=mt.text, rule="structure.line")
-        crits.append((c, mt))
-    sec = Section(start=0, end=len(text), text="", type="unspecified", children=[c for c, _ in crits])
-    return StructureResult([sec], crits)
+            self.diag("criterion.empty", "a list marker with no text", start, crit.end, "info")
+        own = self._expand_inline(crit, mt)
+        self.criteria.append((crit, own))
+        return crit, own
+
+    def _expand_inline(self, crit: Criterion, mt: MappedText, depth: int = 0) -> MappedText:
+        """Split inline sub-conditions into children; returns the criterion's own text."""
+        en = find_enumeration(mt, self.rules) if depth < 3 else None
+        if en is None:
+            return mt
+        crit.text = en.lead.text
+        tails = []
+        for run in en.runs:
+            parent: Union[Criterion, Group] = crit
+            if run.label is not None and len(en.runs) > 1:
+                ls = _span(run.label)
+                g = Group(start=ls.start, end=ls.end, text=run.label.text, label=run.label.text,
+                          rule="structure.inline_label", heading=ls)
+                crit.children.append(g)
+                parent = g
+            run_tails = []
+            for it in run.items:
+                cs = mt.orig_start(it.start)
+                ce = it.body.orig_bounds[1] if it.body.text else mt.orig_end(it.start + len(it.marker))
+                child = Criterion(start=cs, end=max(ce, cs), text=it.body.text, rule=it.rule, marker=it.marker)
+                own = self._expand_inline(child, it.body, depth + 1)
+                self.criteria.append((child, own))
+                parent.children.append(child)
+                run_tails.append(it.tail)
+            tails += run_tails
+            if parent is not crit:
+                self._set_logic(parent, parent.text, run_tails[:-1])
+        if crit.children and all(isinstance(c, Group) for c in crit.children):
+            self._set_logic(crit, crit.text, [], groups=True)
+        else:
+            self._set_logic(crit, crit.text, tails[:-1])
+        return en.lead
+
+    def _set_logic(self, node: Union[Criterion, Group], lead_text: str, tails: list[str], groups: bool = False) -> None:
+        lg = lead_logic(lead_text, self.rules) if lead_text else None
+        if lg is None and not groups:
+            lg = between_logic([t for t in tails if t.strip(" ;,.")], self.rules)
+        if lg is None and lead_text.rstrip().endswith(":"):
+            lg = ("all", "logic.default.lead_in_list")
+        if lg is None and groups:
+            lg = None
+        if lg is None:
+            self.diag("logic.unstated", "the text does not say how these sub-conditions combine",
+                      node.start, node.end, "info")
+            return
+        node.logic, node.logic_rule = lg
+
+    def _continue(self, top: _Frame, b: Block) -> None:
+        """A paragraph that continues the sentence of the criterion before it (no children yet)."""
+        crit = top.node
+        segs = list(top.block.segments) + list(b.segments)
+        mt = MappedText.build(self.text, segs)
+        top.block.segments, top.block.mt = segs, mt
+        crit.text, crit.end = mt.text, max(crit.end, b.end)
+        for i in range(len(self.criteria) - 1, -1, -1):
+            if self.criteria[i][0] is crit:
+                self.criteria[i] = (crit, mt)
+                break
+        self.diag("structure.joined_paragraph", "a paragraph continuing the sentence before it was joined to it",
+                  b.start, b.end, "info")
+
+    def _own_paragraph(self, top: _Frame, b: Block) -> None:
+        """The paragraph after a criterion ending in ':' becomes its children."""
+        owner = top.node
+        mt = b.mt
+        en = find_enumeration(mt, self.rules)
+        if en is not None and not en.lead.text:
+            holder = Criterion(start=b.start, end=b.end, text="", rule="structure.owned_paragraph")
+            n_diag = len(self.diagnostics)
+            self._expand_inline(holder, mt)
+            del self.diagnostics[n_diag:]  # the holder is not a node: its logic is the owner's
+            for ch in holder.children:
+                owner.children.append(ch)
+            self._set_owner_logic(owner, holder)
+            return
+        pieces = split_semicolons(mt) if en is None else []
+        if pieces:
+            tails = []
+            for body, tail in pieces:
+                a, z = body.orig_bounds
+                child = Criterion(start=a, end=z, text=body.text, rule="structure.semicolon_item")
+                own = self._expand_inline(child, body)
+                self.criteria.append((child, own))
+                owner.children.append(child)
+                tails.append(tail)
+            self._set_logic(owner, owner.text, tails[:-1])
+            return
+        crit, _ = self._criterion(b)
+        owner.children.append(crit)
+        self._set_logic(owner, owner.text, [])
+
+    def _set_owner_logic(self, owner: Union[Criterion, Group], holder: Criterion) -> None:
+        lg = lead_logic(owner.text, self.rules)
+        if lg is None and holder.logic is not None:
+            lg = (holder.logic, holder.logic_rule)
+        if lg is None:
+            lg = ("all", "logic.default.lead_in_list")
+        owner.logic, owner.logic_rule = lg
+
+    # -- finishing --------------------------------------------------------------------
+    def finish(self) -> None:
+        for sec in self.sections:
+            _close_spans(sec)
+        for sec in self.sections:
+            if sec.start == 0 and sec.end == 0 and sec.children:
+                sec.start = sec.children[0].start
+        # nodes that own children without saying how they combine
+        for crit, _ in self.criteria:
+            if crit.children and crit.logic is None:
+                self._set_logic(crit, crit.text, [])
+
+
+def _close_spans(node: Node) -> None:
+    """Extend every node's end to cover its children (iteratively: no recursion limit)."""
+    order = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        order.append(n)
+        stack.extend(getattr(n, "children", []))
+    for n in reversed(order):
+        kids = getattr(n, "children", [])
+        if kids:
+            n.end = max(n.end, max(k.end for k in kids))
+            n.start = min(n.start, min(k.start for k in kids))
+        lead = getattr(n, "lead_in", None)
+        if lead is not None:
+            n.end = max(n.end, lead.end)
+
+
+def parse_structure(text: str, fmt: str, rules: RuleSet) -> StructureResult:
+    """Sections, groups and criteria of ``text`` (offsets into ``text``)."""
+    blocks = scan_blocks(text, fmt, rules)
+    b = _Builder(text, rules)
+    for block in blocks:
+        b.add_block(block)
+    if not b.sections:
+        b.open_section(None)
+        sec = b.section
+        sec.start = sec.end = len(text)
+    b.finish()
+    b.criteria.sort(key=lambda p: (p[0].start, p[0].end))
+    return StructureResult(b.sections, b.criteria, b.diagnostics)

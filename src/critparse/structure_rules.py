@@ -18,6 +18,8 @@ class SectionHeadingRule(Rule):
 
     kind: Literal["section_heading"]
     section: Literal["inclusion", "exclusion", "unspecified"]
+    lead_in: bool = False  # a sentence such as "Patients must meet all of the following": right
+    # after a heading it is the section's lead-in rather than a new section
 
 
 class ListMarkerRule(Rule):
