@@ -18,6 +18,7 @@ from .textmap import MappedText
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
           "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
 _TAIL = regex.compile(r"(?:[\s;,.]|\b(?:and/or|or|and)\b)*$", regex.I)
+_MAYBE = regex.compile(r"[)\uff09\u2460-\u2473\u2776-\u277f\u278a-\u2793]")
 _LABEL_TAIL = regex.compile(r"(?:^|[;.]\s*)(?P<label>[^;.:]{1,60}):\s*$")
 
 
@@ -84,12 +85,12 @@ def _runs(matches: list[tuple[int, int, int, str]]) -> list[list[tuple[int, int,
 def find_enumeration(mt: MappedText, rules: RuleSet) -> Optional[Enumeration]:
     """The best inline enumeration in ``mt`` (most items), or None."""
     text = mt.text
-    if len(text) < 6:
+    if len(text) < 6 or not _MAYBE.search(text):
         return None
     best = None
-    for rule in rules.of_kind("inline_marker"):
+    for rule, rx in rules.compiled("inline_marker"):
         found = []
-        for m in rule.regex.finditer(text, timeout=1.0):
+        for m in rx.finditer(text, timeout=1.0):
             v = ordinal_value(rule.family, m.group("n"))
             if v is not None:
                 found.append((m.start("marker"), m.end("marker"), v, m.group("marker")))
@@ -182,8 +183,8 @@ def split_semicolons(mt: MappedText) -> list[tuple[MappedText, str]]:
 
 def lead_logic(text: str, rules: RuleSet) -> Optional[tuple[str, str]]:
     """(logic, rule id) stated in a lead-in text, if any."""
-    for rule in rules.of_kind("logic_cue"):
-        if rule.scope == "lead_in" and rule.regex.search(text, timeout=1.0):
+    for rule, rx in rules.compiled("logic_cue"):
+        if rule.scope == "lead_in" and rx.search(text, timeout=1.0):
             return rule.logic, rule.id
     return None
 
@@ -192,8 +193,8 @@ def between_logic(tails: list[str], rules: RuleSet) -> Optional[tuple[str, str]]
     """(logic, rule id) from the words joining siblings ("; or"), when they agree."""
     seen = {}
     for tail in tails:
-        for rule in rules.of_kind("logic_cue"):
-            if rule.scope == "between" and rule.regex.search(tail, timeout=1.0):
+        for rule, rx in rules.compiled("logic_cue"):
+            if rule.scope == "between" and rx.search(tail, timeout=1.0):
                 seen.setdefault(rule.logic, rule.id)
                 break
     if len(seen) == 1:

@@ -44,7 +44,7 @@ class Block:
     section: Optional[str] = None       # headings: inclusion | exclusion | unspecified
     label: Optional[str] = None         # headings and sub-headings
     lead_in: bool = False               # heading rule that reads as a lead-in sentence
-    heading_end: int = 0                # headings/sub-headings: end of the heading text
+    heading_end: int = 0                # headings/sub-headings: end of the heading; items: end of the marker line
     mt: Optional[MappedText] = None     # clean content (filled by finish())
 
     @property
@@ -91,19 +91,19 @@ def _looks_wrapped(lines: list[Line], text: str) -> bool:
 
 
 class LineClassifier:
-    """Applies the structure rules to one line's clean text."""
+    """Applies the structure rules to one line's clean text (one alternation per kind)."""
 
     def __init__(self, rules: RuleSet):
-        self.headings = rules.of_kind("section_heading")
-        self.markers = rules.of_kind("list_marker")
-        self.subheadings = rules.of_kind("subheading")
+        self.rules = rules
+        self.headings = rules.compiled("section_heading")
+        self.heading_any = rules.union("section_heading")[0]
 
     def heading(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]", int]]:
         """(rule, match, end of heading in clean text) when the line opens a section."""
-        if not text or len(text) > 400:
+        if not text or len(text) > 400 or self.heading_any.match(text, timeout=1.0) is None:
             return None
-        for rule in self.headings:
-            m = rule.regex.match(text, timeout=1.0)
+        for rule, rx in self.headings:
+            m = rx.match(text, timeout=1.0)
             if not m:
                 continue
             rest = text[m.end():]
@@ -117,20 +117,13 @@ class LineClassifier:
         return None
 
     def marker(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
-        for rule in self.markers:
-            m = rule.regex.match(text, timeout=1.0)
-            if m:
-                return rule, m
-        return None
+        return self.rules.match_first("list_marker", text)
 
     def subheading(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
-        if len(text) > 80:
+        if len(text) > 80 or ":" not in text:  # every sub-heading ends its label with a colon
             return None
-        for rule in self.subheadings:
-            m = rule.regex.match(text, timeout=1.0)
-            if m:
-                return rule, m
-        return None
+        found = self.rules.match_first("subheading", text)
+        return found if found is not None and found[0].scope == "line" else None
 
 
 def heading_label(m: "regex.Match[str]") -> Optional[str]:
@@ -186,7 +179,7 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             fam, ordinal = _roman_or_letter(fam, ordinal, prev)
             cur = Block("item", ln.start, ln.indent, [(body_start, ln.end)] if body_start < ln.end else [],
                         blank_before=ln.blank_before, marker=m.group("marker"), family=fam, ordinal=ordinal,
-                        rule=rule.id)
+                        rule=rule.id, heading_end=ln.end)
             blocks.append(cur)
             last_item_by_indent[ln.indent] = cur
             prev_width = ln.end - ln.start + ln.indent

@@ -46,7 +46,14 @@ class Parser:
         return build_document(inp, self.rules, self.extractors)
 
     def pipe(self, texts: Iterable[str], n_process: int = 1, batch_size: int = 64) -> Iterator[Document]:
-        """Parse many texts, yielding documents in input order."""
+        """Parse many texts, yielding documents in input order.
+
+        ``n_process``: 1 parses in-process; N > 1 uses N worker processes (each builds this
+        Parser's configuration once), ``-1`` (or 0) all cores.  ``batch_size``: texts sent to a
+        worker at a time.  An exception ``parse`` would raise is raised at that text's place.
+        """
+        if n_process is None or n_process < 1:
+            n_process = os.cpu_count() or 1
         if n_process == 1:
             for t in texts:
                 yield self.parse(t)

@@ -126,10 +126,50 @@ class RuleSet:
 
     rules: dict[str, Rule] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    _by_kind: dict = field(default_factory=dict, repr=False)
+    _union: dict = field(default_factory=dict, repr=False)
 
     def of_kind(self, kind: str) -> list[Rule]:
-        found = [r for r in self.rules.values() if r.kind == kind]
-        return sorted(found, key=lambda r: -r.priority)
+        """Rules of one kind, highest priority first, then in file order (cached)."""
+        got = self._by_kind.get(kind)
+        if got is None:
+            found = [r for r in self.rules.values() if r.kind == kind]
+            got = self._by_kind[kind] = sorted(found, key=lambda r: -r.priority)
+        return got
+
+    def compiled(self, kind: str) -> list[tuple[Rule, "regex.Pattern[str]"]]:
+        """(rule, compiled pattern) pairs of one kind, for hot loops (cached)."""
+        key = ("pairs", kind)
+        got = self._union.get(key)
+        if got is None:
+            got = self._union[key] = [(r, r.regex) for r in self.of_kind(kind)]
+        return got
+
+    def union(self, kind: str) -> tuple["regex.Pattern[str]", list[Rule]]:
+        """One alternation of every rule of ``kind`` (in order), for a single ``match`` per
+        string: the first alternative that matches is the first rule that would."""
+        got = self._union.get(kind)
+        if got is None:
+            rules = self.of_kind(kind)
+            macros = {r.id: r.pattern for r in self.rules.values() if r.kind == "macro"}
+            parts = []
+            for i, r in enumerate(rules):
+                flags = "".join(sorted(set(r.flags)))
+                body = _expand(r.pattern, macros, (r._source, r._line))
+                parts.append(f"(?P<_r{i}>(?{flags}:{body}))" if flags else f"(?P<_r{i}>{body})")
+            got = self._union[kind] = (regex.compile("|".join(parts) or "(?!)"), rules)
+        return got
+
+    def match_first(self, kind: str, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
+        """The first rule of ``kind`` whose pattern matches at the start of ``text``."""
+        rx, rules = self.union(kind)
+        m = rx.match(text, timeout=REGEX_TIMEOUT)
+        if m is None:
+            return None
+        for i in range(len(rules)):
+            if m.start(f"_r{i}") >= 0:
+                return rules[i], m
+        return None  # pragma: no cover
 
     def __getitem__(self, rule_id: str) -> Rule:
         return self.rules[rule_id]

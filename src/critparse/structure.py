@@ -158,7 +158,7 @@ class _Builder:
     def _criterion(self, b: Block) -> tuple[Criterion, MappedText]:
         mt = b.mt
         start = b.start
-        end = b.end if b.segments else b.start + len(b.marker or "")
+        end = b.end
         crit = Criterion(start=start, end=max(end, start), text=mt.text, rule=b.rule, marker=b.marker)
         if not mt.text:
             self.diag("criterion.empty", "a list marker with no text", start, crit.end, "info")
@@ -230,6 +230,7 @@ class _Builder:
     def _own_paragraph(self, top: _Frame, b: Block) -> None:
         """The paragraph after a criterion ending in ':' becomes its children."""
         owner = top.node
+        owner.end = max(owner.end, b.end)
         mt = b.mt
         en = find_enumeration(mt, self.rules)
         if en is not None and not en.lead.text:
@@ -276,6 +277,35 @@ class _Builder:
         for crit, _ in self.criteria:
             if crit.children and crit.logic is None:
                 self._set_logic(crit, crit.text, [])
+        self._bare_labels()
+
+    def _bare_labels(self) -> None:
+        """An unmarked one-line label with a list under it ("Hepatic") is a group heading."""
+        rules = [(r, rx) for r, rx in self.rules.compiled("subheading") if r.scope == "parent"]
+        if not rules:
+            return
+        converted = set()
+        stack: list = list(self.sections)
+        while stack:
+            node = stack.pop()
+            kids = getattr(node, "children", [])
+            for i, ch in enumerate(kids):
+                if (isinstance(ch, Criterion) and ch.marker is None and ch.children and not ch.thresholds
+                        and ch.rule == "structure.paragraph"):
+                    for r, rx in rules:
+                        m = rx.match(ch.text)
+                        if m:
+                            hs = ch.start
+                            he = hs + len(ch.text) if self.text[hs:hs + len(ch.text)] == ch.text else hs
+                            g = Group(start=ch.start, end=ch.end, text=ch.text, label=m.group("label"), rule=r.id,
+                                      heading=Span(start=hs, end=max(he, hs), text=ch.text), logic=ch.logic,
+                                      logic_rule=ch.logic_rule, children=ch.children)
+                            kids[i] = g
+                            converted.add(id(ch))
+                            break
+                stack.append(kids[i])
+        if converted:
+            self.criteria = [p for p in self.criteria if id(p[0]) not in converted]
 
 
 def _close_spans(node: Node) -> None:

@@ -50,9 +50,12 @@ class LogicCueRule(Rule):
 
 class SubheadingRule(Rule):
     """A short unmarked line that heads a group of criteria ("General:", "Cohort 1:").
-    Group ``label`` is the group's label."""
+    Group ``label`` is the group's label.  ``scope``: ``line`` rules are tried on every short
+    unmarked line with a colon; ``parent`` rules only on an unmarked one-line criterion that
+    turned out to own a list ("Hepatic" above its bullets)."""
 
     kind: Literal["subheading"]
+    scope: Literal["line", "parent"] = "line"
 
 
 def _check_heading(rule: Rule, ex: Example) -> Optional[str]:

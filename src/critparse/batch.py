@@ -1,0 +1,644 @@
+"""Batch parsing at registry scale: sources -> records -> (parallel) parse -> output lines, in order.
+
+The CLI's ``parse`` verb is a thin layer over three plain functions here:
+
+* :func:`expand_sources` -- command-line SOURCE arguments (files, ``-``, directories, globs) to a
+  list of files; raises :class:`~critparse.errors.InputError` for a missing file or an empty
+  directory / glob.
+* :func:`iter_items` -- stream the records of those files as small picklable *items*: a JSONL line
+  is passed on raw (the worker decodes it), a text file is one record, a JSON file of v2 study
+  records (one record, a list, or an API download ``{"studies": [...]}``) gives one item a study.
+  Nothing reads a whole JSONL file.
+* :func:`parse_items` -- parse the items, in-process or on ``workers`` processes, yielding
+  :class:`Output` (``ok``, serialized ``text``) in input order, exactly one per item.
+
+Output record shape (``jsonl``; ``json`` is the same object pretty-printed)::
+
+    {...carried fields of the input record..., "document": {...the Document...}}
+    {...carried fields of the input record..., "error": {"code", "message", "source", "line"}}
+
+Carried fields are every field of a JSONL record except the text field (``text_key``); a
+record's own keys ``document`` and ``error`` are dropped.  A text file carries ``{"source": path}``,
+a study record ``{"nct_id": ..., "source": path}``.
+
+Parallelism: chunks of items go to a ``ProcessPoolExecutor`` (start method ``forkserver`` where
+available, so a pool can be rebuilt cheaply and safely after a crash); each worker builds its Parser
+once and returns serialized strings, so the parent does no pydantic work.  The number of chunks in
+flight is bounded, so memory stays flat whatever the input size.  If a worker dies (killed, out of
+memory, a crash in native code) the lost chunks are re-run one at a time in a one-worker pool, split
+in halves until the record that kills the worker is found; a record that kills it twice gets an
+error line (code ``E210``).  The output count always equals the input count.
+
+Testing hook: when the environment variable ``CRITPARSE_TEST_CRASH_ON`` is set to a non-empty
+string, a *worker process* (never the in-process path) calls ``os._exit(1)`` on any record whose
+text contains it.  It exists only so the tests can kill a worker mid-run.
+
+Error codes of record-level failures (all ``InputError`` codes, see ``errors.py``): ``E201`` study
+record without eligibility text, ``E204`` invalid JSON, ``E206`` not UTF-8, ``E207`` no text field
+(or not a string), ``E208`` file cannot be read, ``E210`` the record crashed the worker, ``E211`` a
+JSONL line that is not a JSON object, ``E500`` an unexpected exception while parsing.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional, Sequence
+
+from .errors import CritparseError, InputError
+from .inputs import FORMATS, input_from_study, studies_of
+
+CRASH_ENV = "CRITPARSE_TEST_CRASH_ON"
+OUT_FORMATS = ("jsonl", "json", "tree", "document")
+DEFAULT_CHUNK_SIZE = 32
+_CHUNK_MAX_CHARS = 1 << 20
+_RESERVED = ("document", "error")
+_JSONL_EXT = (".jsonl", ".ndjson", ".jsonlines")
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """What every worker needs to build its Parser and format its output (picklable).
+
+    ``out_format``: ``jsonl`` (compact line), ``json`` (the same object, pretty), ``tree`` (text tree
+    with a header line), ``document`` (the pretty Document alone; used for a single text input).
+    """
+
+    pattern_dirs: tuple[str, ...] = ()
+    extractors: Optional[tuple[str, ...]] = None
+    input_format: str = "auto"
+    text_key: str = "criteria"
+    out_format: str = "jsonl"
+
+    def make_parser(self):
+        from .parser import Parser
+
+        return Parser(self.pattern_dirs, self.extractors)
+
+
+class Item(NamedTuple):
+    """One record to parse.  ``kind``: ``line`` (raw JSONL line), ``record`` (decoded JSON object),
+    ``study`` (v2 study dict), ``text`` (a whole text file), ``error`` (payload: (code, message))."""
+
+    kind: str
+    payload: Any
+    source: Optional[str]
+    line: Optional[int]
+
+
+class Output(NamedTuple):
+    ok: bool
+    text: str
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _has_glob(s: str) -> bool:
+    return any(c in s for c in "*?[")
+
+
+def expand_sources(sources: Sequence[str]) -> list[str]:
+    """SOURCE arguments to files, in order (``-`` stays ``-``).  Directories give their regular,
+    non-hidden files recursively, sorted; a pattern with ``* ? [`` that names no file is a glob.
+    Raises InputError (``E208`` missing, ``E209`` nothing to read) before any parsing starts."""
+    out: list[str] = []
+    for src in sources or ("-",):
+        if src == "-":
+            out.append(src)
+        elif os.path.isdir(src):
+            found = []
+            for root, dirs, files in os.walk(src):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(root, f) for f in sorted(files) if not f.startswith("."))
+            found = [f for f in found if os.path.isfile(f)]
+            if not found:
+                raise InputError("the directory holds no readable files", source=src, code="E209")
+            out.extend(found)
+        elif os.path.exists(src):
+            if not os.access(src, os.R_OK):
+                raise InputError("permission denied", source=src, code="E208")
+            out.append(src)
+        elif _has_glob(src):
+            found = sorted(f for f in glob.glob(src, recursive=True) if os.path.isfile(f))
+            if not found:
+                raise InputError("the pattern matches no file", source=src, code="E209")
+            out.extend(found)
+        else:
+            raise InputError("no such file or directory", source=src, code="E208")
+    return out
+
+
+@dataclass
+class ReadStats:
+    """Filled while :func:`iter_items` reads: bytes read so far, total bytes of the regular files
+    (for an ETA; None when reading a stream), and whole-file errors (InputError) met."""
+
+    bytes_read: int = 0
+    total_bytes: Optional[int] = None
+    file_errors: list = field(default_factory=list)
+
+
+def _decode_error(exc: UnicodeDecodeError, data: bytes, base: int = 0, first_line: int = 1) -> str:
+    off = exc.start
+    line = first_line + data.count(b"\n", 0, off)
+    return (f"not UTF-8: byte 0x{data[off]:02x} at byte offset {base + off} (line {line}); "
+            "re-encode the file as UTF-8")
+
+
+def _decode(data: bytes, source: str, base: int = 0, first_line: int = 1) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(_decode_error(exc, data, base, first_line), source=source,
+                         line=first_line + data.count(b"\n", 0, exc.start), code="E206") from None
+
+
+def _sniff(path: str, first: bytes, text_key: str, input_format: str) -> str:
+    """``jsonl``, ``json`` (one JSON value) or ``text`` from the file name and first non-blank line."""
+    if path.lower().endswith(_JSONL_EXT):
+        return "jsonl"
+    head = first.lstrip(b"\xef\xbb\xbf").strip()
+    forced_text = input_format not in ("auto", "json")
+    if head[:1] == b"{":
+        try:
+            obj = json.loads(head)
+        except ValueError:
+            return "text" if forced_text else "json"
+        if isinstance(obj, dict) and isinstance(obj.get("studies"), list) and text_key not in obj:
+            return "json"
+        return "jsonl"
+    if head[:1] == b"[" and not forced_text:
+        return "json"
+    if input_format == "json":
+        return "json"
+    return "text"
+
+
+def iter_items(paths: Sequence[str], config: BatchConfig, stats: Optional[ReadStats] = None,
+               stdin=None) -> Iterator[Item]:
+    """Stream the records of ``paths`` (from :func:`expand_sources`) as :class:`Item` s.
+
+    A whole-file problem (not UTF-8, invalid JSON document, unreadable) becomes an ``error`` item
+    for that file and is recorded in ``stats.file_errors``; the run goes on with the next file."""
+    stats = stats if stats is not None else ReadStats()
+    if all(p != "-" for p in paths):
+        try:
+            stats.total_bytes = sum(os.path.getsize(p) for p in paths)
+        except OSError:
+            stats.total_bytes = None
+    for path in paths:
+        label = "<stdin>" if path == "-" else path
+        try:
+            if path == "-":
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                yield from _iter_stream(stream, label, config, stats)
+            else:
+                with open(path, "rb") as fh:
+                    yield from _iter_stream(fh, label, config, stats)
+        except InputError as exc:
+            stats.file_errors.append(exc)
+            yield Item("error", (exc.code, exc.message), label, exc.line)
+        except OSError as exc:
+            err = InputError(f"cannot read: {exc.strerror or exc}", source=label, code="E208")
+            stats.file_errors.append(err)
+            yield Item("error", (err.code, err.message), label, None)
+
+
+def _iter_stream(fh, label: str, config: BatchConfig, stats: ReadStats) -> Iterator[Item]:
+    pre: list[bytes] = []
+    first = b""
+    for raw in fh:
+        pre.append(raw)
+        if raw.strip():
+            first = raw
+            break
+    kind = _sniff(label, first, config.text_key, config.input_format)
+    if kind == "jsonl":
+        yield from _iter_jsonl(pre, fh, label, stats)
+        return
+    data = b"".join(pre) + fh.read()
+    stats.bytes_read += len(data)
+    text = _decode(data, label)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if kind == "text":
+        yield Item("text", text, label, None)
+        return
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", source=label, line=exc.lineno,
+                         code="E204") from None
+    if isinstance(obj, dict) and config.text_key in obj and "studies" not in obj:
+        yield Item("record", obj, label, None)
+        return
+    studies = studies_of(obj)
+    if not studies:
+        raise InputError("the JSON holds no study records", source=label, code="E202")
+    for st in studies:
+        yield Item("study", st, label, None)
+
+
+def _iter_jsonl(pre: list[bytes], fh, label: str, stats: ReadStats) -> Iterator[Item]:
+    lineno = 0
+    offset = 0
+
+    def lines():
+        yield from pre
+        yield from fh
+
+    for raw in lines():
+        lineno += 1
+        base = offset
+        offset += len(raw)
+        stats.bytes_read += len(raw)
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            s = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Item("error", ("E206", _decode_error(exc, raw, base, lineno)), label, lineno)
+            continue
+        yield Item("line", s, label, lineno)
+
+
+# --------------------------------------------------------------------------- per-record work
+
+
+class RecordProcessor:
+    """Turns items into output strings with one Parser (built once; one per worker process)."""
+
+    def __init__(self, config: BatchConfig, crash_on: Optional[str] = None) -> None:
+        self.config = config
+        self.parser = config.make_parser()
+        self.crash_on = crash_on or None
+
+    # -- public
+    def process(self, item: Item) -> Output:
+        carried: dict = {}
+        try:
+            kind, payload, source, line = item
+            if kind == "line":
+                try:
+                    obj = json.loads(payload)
+                except json.JSONDecodeError as exc:
+                    return self._error(carried, "E204", f"invalid JSON: {exc.msg} (column {exc.colno})",
+                                       source, line)
+                if not isinstance(obj, dict):
+                    return self._error(carried, "E211", "the line is not a JSON object", source, line)
+                return self._record(obj, source, line)
+            if kind == "record":
+                return self._record(payload, source, line)
+            if kind == "study":
+                carried = {"nct_id": None, "source": source}
+                try:
+                    inp = input_from_study(payload)
+                except InputError as exc:
+                    ident = (payload.get("protocolSection") or {}).get("identificationModule") or {}
+                    carried["nct_id"] = ident.get("nctId")
+                    return self._error(carried, exc.code, exc.message, source, line)
+                carried["nct_id"] = inp.fields.nct_id if inp.fields else None
+                self._maybe_crash(inp.text)
+                return self._ok(carried, self.parser.parse_input(inp))
+            if kind == "text":
+                carried = {"source": source}
+                self._maybe_crash(payload)
+                return self._ok(carried, self.parser.parse(payload, self.config.input_format))
+            if kind == "error":
+                code, message = payload
+                return self._error(carried, code, message, source, line)
+            raise ValueError(f"unknown item kind {kind!r}")
+        except CritparseError as exc:
+            return self._error(carried, exc.code, exc.message, item[2], item[3])
+        except Exception as exc:  # one bad record never sinks the batch
+            return self._error(carried, "E500", f"internal error: {type(exc).__name__}: {exc}", item[2], item[3])
+
+    # -- helpers
+    def _record(self, obj: dict, source, line) -> Output:
+        key = self.config.text_key
+        carried = {k: v for k, v in obj.items() if k != key and k not in _RESERVED}
+        text = obj.get(key)
+        if text is None and key not in obj and ("protocolSection" in obj or "eligibilityCriteria" in obj):
+            return self.process(Item("study", obj, source, line))
+        if key not in obj:
+            return self._error(carried, "E207", f"the record has no {key!r} field", source, line)
+        if not isinstance(text, str):
+            return self._error(carried, "E207", f"the record's {key!r} field is {type(text).__name__}, not text",
+                               source, line)
+        fmt = self.config.input_format
+        if fmt == "auto":
+            declared = obj.get("format")
+            if isinstance(declared, str) and declared in FORMATS:
+                fmt = declared
+        self._maybe_crash(text)
+        try:
+            doc = self.parser.parse(text, fmt)
+        except CritparseError as exc:
+            return self._error(carried, exc.code, exc.message, source, line)
+        return self._ok(carried, doc)
+
+    def _maybe_crash(self, text: str) -> None:
+        if self.crash_on and self.crash_on in text:
+            os._exit(1)
+
+    def _ok(self, carried: dict, doc) -> Output:
+        fmt = self.config.out_format
+        if fmt == "jsonl":
+            body = doc.model_dump_json()
+            if not carried:
+                return Output(True, '{"document":' + body + "}")
+            head = json.dumps(carried, ensure_ascii=False)
+            return Output(True, head[:-1] + ',"document":' + body + "}")
+        if fmt == "document":
+            return Output(True, doc.model_dump_json(indent=2))
+        if fmt == "json":
+            return Output(True, json.dumps({**carried, "document": doc.model_dump(mode="json")},
+                                           ensure_ascii=False, indent=2))
+        from .treeprint import format_tree
+
+        return Output(True, _tree_header(carried) + format_tree(doc))
+
+    def _error(self, carried: dict, code: str, message: str, source, line) -> Output:
+        err = {"code": code, "message": message, "source": source, "line": line}
+        fmt = self.config.out_format
+        if fmt == "jsonl":
+            return Output(False, json.dumps({**carried, "error": err}, ensure_ascii=False))
+        if fmt in ("json", "document"):
+            return Output(False, json.dumps({**carried, "error": err}, ensure_ascii=False, indent=2))
+        where = ":".join(str(p) for p in (source, line) if p is not None)
+        return Output(False, _tree_header(carried) + f"error {code}: {message}" + (f" ({where})" if where else ""))
+
+
+def _tree_header(carried: dict) -> str:
+    ident = carried.get("nct_id") or carried.get("id") or carried.get("source")
+    return f"== {ident} ==\n" if ident else ""
+
+
+def crash_output(config: BatchConfig, item: Item) -> Output:
+    """The output of a record that killed the worker twice (no Parser needed)."""
+    proc = RecordProcessor.__new__(RecordProcessor)
+    proc.config = config
+    carried: dict = {}
+    if item.kind == "line":
+        try:
+            obj = json.loads(item.payload)
+            if isinstance(obj, dict):
+                carried = {k: v for k, v in obj.items() if k != config.text_key and k not in _RESERVED}
+        except ValueError:
+            pass
+    elif item.kind in ("text", "study"):
+        carried = {"source": item.source}
+    return proc._error(carried, "E210", "the parser process crashed on this record (twice); record skipped",
+                       item.source, item.line)
+
+
+# worker-process state ---------------------------------------------------------------
+
+
+_WORKER: Any = None
+
+
+def _init_record_worker(config: BatchConfig, crash_on: Optional[str]) -> None:
+    global _WORKER
+    _WORKER = RecordProcessor(config, crash_on)
+
+
+def _run_record_chunk(chunk: list) -> list:
+    proc = _WORKER
+    return [proc.process(it) for it in chunk]
+
+
+def _init_pipe_worker(pattern_dirs, extractors, crash_on: Optional[str]) -> None:
+    global _WORKER
+    from .parser import Parser
+
+    _WORKER = (Parser(pattern_dirs, extractors), crash_on or None)
+
+
+def _run_pipe_chunk(texts: list) -> list:
+    parser, crash_on = _WORKER
+    out = []
+    for t in texts:
+        if crash_on and isinstance(t, str) and crash_on in t:
+            os._exit(1)
+        try:
+            out.append((True, parser.parse(t).model_dump_json()))
+        except CritparseError as exc:
+            out.append((False, (type(exc).__name__, exc.message, exc.code, exc.context)))
+        except Exception as exc:
+            out.append((False, ("CritparseError", f"internal error: {type(exc).__name__}: {exc}", "E500", {})))
+    return out
+
+
+# --------------------------------------------------------------------------- ordered parallel map
+
+
+def _mp_context():
+    import multiprocessing as mp
+
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        # the fork server imports critparse once; workers fork from it ready to build a Parser
+        ctx.set_forkserver_preload(["critparse.batch", "critparse.parser", "critparse.build"])
+    return ctx
+
+
+def _chunked(items: Iterable, size: int, max_chars: int = _CHUNK_MAX_CHARS) -> Iterator[list]:
+    chunk: list = []
+    chars = 0
+    for it in items:
+        chunk.append(it)
+        p = it.payload if isinstance(it, Item) else it
+        chars += len(p) if isinstance(p, str) else 1000
+        if len(chunk) >= size or chars >= max_chars:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, workers: int,
+                     initializer: Callable, initargs: tuple, on_crash: Callable[[Any], Any],
+                     max_inflight: Optional[int] = None) -> Iterator[list]:
+    """Run ``fn`` on each chunk on ``workers`` processes and yield the result lists in chunk order.
+
+    At most ``max_inflight`` chunks (default ``3 * workers``) are submitted and not yet yielded.
+    When a worker dies, the chunks it took down are re-run one at a time in a one-worker pool, split
+    in halves until a single item that kills the worker twice is found; ``on_crash(item)`` gives
+    that item's result.  Closing the generator early shuts the pools down.
+    """
+    from collections import deque
+
+    ctx = _mp_context()
+    max_inflight = max_inflight or 3 * workers
+    it = iter(chunks)
+    pending: deque = deque()
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
+    solo: list = [None]
+
+    def run_solo(chunk):
+        for _ in range(2):
+            if solo[0] is None:
+                solo[0] = ProcessPoolExecutor(1, mp_context=ctx, initializer=initializer, initargs=initargs)
+            try:
+                return solo[0].submit(fn, chunk).result()
+            except BrokenProcessPool:
+                solo[0].shutdown(wait=True)
+                solo[0] = None
+                if len(chunk) > 1:
+                    break
+        return None
+
+    def isolate(chunk):
+        res = run_solo(chunk)
+        if res is not None:
+            return res
+        if len(chunk) == 1:
+            return [on_crash(chunk[0])]
+        mid = len(chunk) // 2
+        return isolate(chunk[:mid]) + isolate(chunk[mid:])
+
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < max_inflight:
+                try:
+                    chunk = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                try:
+                    pending.append((chunk, pool.submit(fn, chunk)))
+                except BrokenProcessPool:
+                    pending.append((chunk, None))
+            if not pending:
+                return
+            chunk, fut = pending[0]
+            try:
+                if fut is None:
+                    raise BrokenProcessPool("pool broken")
+                res = fut.result()
+            except BrokenProcessPool:
+                # the pool is gone: keep what finished, re-run the rest in isolation, in order
+                lost = list(pending)
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                for ch, f in lost:
+                    if f is not None and f.done() and not f.cancelled() and f.exception() is None:
+                        yield f.result()
+                    else:
+                        yield isolate(ch)
+                pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
+                continue
+            pending.popleft()
+            yield res
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if solo[0] is not None:
+            solo[0].shutdown(wait=True)
+
+
+# --------------------------------------------------------------------------- public entry points
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def parse_items(items: Iterable[Item], config: BatchConfig, workers: Optional[int] = None,
+                chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Output]:
+    """Parse items, yielding exactly one :class:`Output` per item, in order.
+
+    ``workers`` (default all cores): 1 parses in-process; more uses a process pool -- but an input
+    that fits in one chunk is parsed in-process anyway (a pool would only add start-up time).
+    The Parser is built here first, so a bad pattern file raises before any work starts."""
+    workers = default_workers() if not workers or workers < 1 else workers
+    local = RecordProcessor(config)  # validates the configuration (PatternError / ConfigError)
+    it = iter(items)
+    head: list = []
+    for item in it:
+        head.append(item)
+        if len(head) > chunk_size:
+            break
+    if workers == 1 or len(head) <= chunk_size:
+        for item in head:
+            yield local.process(item)
+        for item in it:
+            yield local.process(item)
+        return
+    del local
+    from itertools import chain
+
+    crash_on = os.environ.get(CRASH_ENV) or None
+    for res in ordered_pool_map(_chunked(chain(head, it), chunk_size), _run_record_chunk, workers=workers,
+                                initializer=_init_record_worker, initargs=(config, crash_on),
+                                on_crash=lambda item: crash_output(config, item)):
+        yield from res
+
+
+def parse_records(records: Iterable[dict], config: BatchConfig = BatchConfig(), workers: Optional[int] = None,
+                  chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Output]:
+    """Parse JSON records (dicts with ``config.text_key``) -- the library form of the JSONL batch."""
+    return parse_items((Item("record", r, None, i) for i, r in enumerate(records, 1)), config, workers, chunk_size)
+
+
+def _rebuild_error(info) -> CritparseError:
+    from . import errors
+
+    name, message, code, context = info
+    cls = getattr(errors, name, CritparseError)
+    if not (isinstance(cls, type) and issubclass(cls, CritparseError)):
+        cls = CritparseError
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, f"[{code}] {message}")
+    exc.code, exc.message, exc.context = code, message, dict(context)
+    for k, v in context.items():
+        setattr(exc, k, v)
+    return exc
+
+
+def parallel_map_documents(parser, texts: Iterable[str], n_process: int = 2,
+                           batch_size: int = 64) -> Iterator:
+    """``Parser.pipe`` on ``n_process`` processes: documents in input order.
+
+    Each worker builds a Parser with ``parser``'s pattern dirs and extractors.  An exception the
+    in-process ``parse`` would raise (e.g. InputError on a JSON text) is raised here at that text's
+    place; a text that kills the worker twice raises CritparseError ``E210``."""
+    from .models import Document
+
+    if n_process is None or n_process < 1:
+        n_process = default_workers()
+    crash_on = os.environ.get(CRASH_ENV) or None
+
+    def crashed(_text):
+        return (False, ("CritparseError", "the parser process crashed on this text (twice)", "E210", {}))
+
+    results = ordered_pool_map(_chunked(texts, max(1, batch_size)), _run_pipe_chunk, workers=n_process,
+                               initializer=_init_pipe_worker,
+                               initargs=(tuple(parser.pattern_dirs), tuple(parser.extractors), crash_on),
+                               on_crash=crashed)
+    try:
+        for chunk in results:
+            for ok, payload in chunk:
+                if ok:
+                    yield Document.model_validate_json(payload)
+                else:
+                    raise _rebuild_error(payload)
+    finally:
+        results.close()
+
+
+__all__ = ["BatchConfig", "Item", "Output", "ReadStats", "expand_sources", "iter_items", "parse_items",
+           "parse_records", "parallel_map_documents", "ordered_pool_map", "crash_output", "default_workers",
+           "CRASH_ENV", "OUT_FORMATS"]

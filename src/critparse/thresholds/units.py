@@ -1,0 +1,62 @@
+"""Units: written form -> UCUM code (from the ``unit`` rules), and conversions with pint."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+_SPACE = regex.compile(r"\s+")
+_E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*", regex.I)
+
+# UCUM codes -> pint expressions, for the codes pint reads differently
+_UCUM_TO_PINT = {
+    "10*9/L": "1e9/L", "10*12/L": "1e12/L", "10*3/uL": "1e3/uL", "/uL": "1/uL", "/L": "1/L",
+    "[lb_av]": "pound", "[in_i]": "inch", "mm[Hg]": "mmHg", "cm[H2O]": "cmH2O", "Cel": "degC",
+    "a": "year", "mo": "month", "wk": "week", "d": "day", "[IU]": "IU", "mL/min/{1.73_m2}": "mL/min",
+}
+
+
+@lru_cache(maxsize=None)
+def _registry():
+    import pint
+
+    ureg = pint.UnitRegistry()
+    ureg.define("IU = [international_unit]")
+    return ureg
+
+
+def to_pint(ucum: str) -> str:
+    return _UCUM_TO_PINT.get(ucum, ucum.replace("u", "micro") if ucum.startswith("u") else ucum)
+
+
+def factor(from_unit: str, to_unit: str) -> float:
+    """How many ``to_unit`` make one ``from_unit`` (pint expressions or UCUM codes)."""
+    ureg = _registry()
+    q = ureg.Quantity(1, to_pint(from_unit))
+    return float(q.to(to_pint(to_unit)).magnitude)
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """Convert a value between units pint knows (``convert(1, "mm**3", "uL") == 1``)."""
+    return value * factor(from_unit, to_unit)
+
+
+def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
+    """The UCUM code of a written unit (``None`` when no unit rule reads it).
+
+    ``exponent`` is a power of ten written with the number ("1.5 x 10^9/L"); it joins the unit.
+    """
+    t = _SPACE.sub(" ", text.strip())
+    if not t:
+        return None
+    if exponent:
+        t = f"x10^{exponent}{'' if t.startswith('/') else ' '}{t}"
+    for rule in unit_rules:
+        if rule.regex.fullmatch(t):
+            return rule.ucum
+    m = _E_PREFIX.match(t)
+    if m:  # an unusual power of ten: keep it in the code
+        rest = normalise(t[m.end():], unit_rules)
+        return f"10*{m.group(1)}{rest or ''}"
+    return None
