@@ -357,7 +357,7 @@ class RecordProcessor:
             body = doc.model_dump_json()
             if not carried:
                 return Output(True, '{"document":' + body + "}")
-            head = json.dumps(carried, ensure_ascii=False)
+            head = json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
             return Output(True, head[:-1] + ',"document":' + body + "}")
         if fmt == "document":
             return Output(True, doc.model_dump_json(indent=2))
@@ -372,7 +372,7 @@ class RecordProcessor:
         err = {"code": code, "message": message, "source": source, "line": line}
         fmt = self.config.out_format
         if fmt == "jsonl":
-            return Output(False, json.dumps({**carried, "error": err}, ensure_ascii=False))
+            return Output(False, json.dumps({**carried, "error": err}, ensure_ascii=False, separators=(",", ":")))
         if fmt in ("json", "document"):
             return Output(False, json.dumps({**carried, "error": err}, ensure_ascii=False, indent=2))
         where = ":".join(str(p) for p in (source, line) if p is not None)

@@ -110,3 +110,13 @@ def _looks_like_study(obj: Any) -> bool:
             return True
         return False
     return bool(obj) and all(isinstance(s, dict) and ("protocolSection" in s or "eligibilityCriteria" in s) for s in obj)
+
+
+EXAMPLE_NCT = "NCT06307600"
+
+
+def example_text() -> str:
+    """The bundled example: eligibility text of trial NCT06307600 as the registry's API v2 serves it."""
+    from importlib import resources
+
+    return (resources.files("critparse") / "data" / f"{EXAMPLE_NCT}.md").read_text(encoding="utf-8")

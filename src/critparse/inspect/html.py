@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 
 from ..models import Document
 from .common import (COMPARATOR_SYMBOL, Record, children_of, describe_list, describe_temporal,
-                     describe_threshold, fmt_num, unit_text)
+                     describe_threshold, fmt_num, fmt_range, unit_text)
 from .locate import locate_parts
 
 # nesting rank when two highlights have the same span: lower is outer
@@ -57,7 +57,7 @@ def _attrs(h: Highlight, fs: int, fe: int) -> str:
          f'data-start="{fs}"', f'data-end="{fe}"', f'data-node-start="{h.start}"',
          f'data-node-end="{h.end}"', f'data-rule="{esc(h.rule or "")}"', f'data-tip="{esc(h.tip)}"']
     if h.kind == "criterion":
-        a[0] = f'class="hl h-criterion depth{h.depth % 2}"'
+        a[0] = f'class="hl h-criterion depth{(h.depth + 1) % 2}"'
     for k, v in h.extra.items():
         a.append(f'data-{k}="{esc(v)}"')
     return " ".join(a)
@@ -147,6 +147,8 @@ class _Collector:
                      f"condition: {th.condition.text}\nrule: {th.rule or '-'}")
         parts = locate_parts(self.doc.text, th)
         sym = COMPARATOR_SYMBOL.get(th.comparator, th.comparator)
+        if th.comparator == "range":
+            sym = f"{fmt_range(th.low, th.high, th.low_inclusive, th.high_inclusive)}"
         for s, e in parts["comparator"]:
             self.add(s, e, "comparator", nid + "c", th.rule,
                      f"comparator: {th.comparator} ({sym})\nrule: {th.rule or '-'}\n(located by text search)",

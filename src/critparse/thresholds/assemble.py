@@ -1,0 +1,232 @@
+"""Putting one criterion's matches together: choose non-overlapping threshold matches,
+attach subjects, split shared limits, link alternatives, and keep temporal windows apart."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import regex
+
+from ..models import Diagnostic, Span, Subject, Threshold, Unit
+from ..patterns import REGEX_TIMEOUT
+from . import Extraction
+from .extract import describe_match
+from .lexicon import Lexicon
+from .subjects import extend_list, left_subject, right_subject, split_subjects
+from .temporal import build_temporal, find_temporals
+from .variants import find_variant_lists
+
+# a criterion with none of these has no value to find
+_PREFILTER = regex.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|twice)\b|(?-i:\b(?:I{1,3}|IV|V)\b)|Child", regex.I)
+_DURATION_SUBJECT = regex.compile(
+    r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time|interval|period|length|lasting|"
+    r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
+    r"follow[- ]up|hospitali[sz]ation|pain|illness|episodes?|treatment|therapy|stable|stability|remission|"
+    r"unconsciousness)\b", regex.I)
+_AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
+_SCALE = regex.compile(r"\b(?:ECOG|Karnofsky|KPS|Lansky|Zubrod|WHO|performance|PS|score|scale|index|NYHA|ASA|"
+                       r"Gleason|Apgar|MMSE|NIHSS|EDSS|HAM-?D|MADRS|Mayo|Child)\b", regex.I)
+_GRADE = regex.compile(r"\bgrade\b", regex.I)
+_COND = regex.compile(
+    r"\G\s*,?\s*(?P<c>(?:if|for|in|when|with|where|unless|due\s+to|in\s+case\s+of|in\s+the\s+(?:case|presence|setting)\s+of|"
+    r"in\s+(?:patients|subjects|participants|those|cases)\s+with|for\s+(?:patients|subjects|participants|those)\s+with|"
+    r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\bor\s*[<>≤≥]))", regex.I)
+_GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
+_GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", regex.I)
+_GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z", regex.I)
+
+
+class _Found:
+    __slots__ = ("s", "e", "rule", "m", "d", "subjects", "age", "inherited", "alts", "cond")
+
+    def __init__(self, s, e, rule, m, d):
+        self.s, self.e, self.rule, self.m, self.d = s, e, rule, m, d
+        self.subjects: list[tuple[int, int]] = []
+        self.age = False
+        self.inherited = False
+        self.alts: list["_Found"] = []
+        self.cond: Optional[tuple[int, int]] = None
+
+
+def _choose(text: str, lex: Lexicon) -> list[_Found]:
+    cands = []
+    for rule in lex.thresholds:
+        for m in rule.regex.finditer(text, timeout=REGEX_TIMEOUT):
+            if m.end() > m.start():
+                cands.append((m.start(), m.end(), rule, m))
+    cands.sort(key=lambda c: (-c[2].priority, c[0] - c[1], c[0]))
+    taken: list[_Found] = []
+    for s, e, rule, m in cands:
+        if any(s < t.e and t.s < e for t in taken):
+            continue
+        d = describe_match(rule, m, lex, text)
+        if d is None:
+            continue
+        # trailing spaces are not part of the expression
+        while e > s and text[e - 1] == " ":
+            e -= 1
+        taken.append(_Found(s, e, rule, m, d))
+    taken.sort(key=lambda f: f.s)
+    return taken
+
+
+def _name(text: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
+    t = text.strip()
+    for rule in lex.names:
+        if rule.regex.search(t):
+            return rule.name
+    long = long_forms.get(t)
+    if long:
+        for rule in lex.names:
+            if rule.regex.search(long):
+                return rule.name
+        return long.lower()
+    # 'Eastern Cooperative Oncology Group (ECOG) performance status': a short form inside
+    for short, long in long_forms.items():
+        if short in t.split():
+            return long.lower()
+    return " ".join(t.split()).lower() or None
+
+
+def _attach_subjects(text: str, found: list[_Found]) -> None:
+    prev_end = 0
+    prev: Optional[_Found] = None
+    for f in found:
+        op = f.d.get("_op") or ""
+        unit = f.d.get("unit")
+        subj = left_subject(text, prev_end, f.s)
+        if subj and prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s) and subj[0] < prev.e:
+            subj = None
+        if subj:
+            s, e = subj
+            if text[s - 2:s].strip() == "," or (s >= 2 and text[s - 2] == ","):
+                s = extend_list(text, prev_end, s)
+            f.subjects = split_subjects(text, s, e)
+        elif prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s):
+            f.subjects = list(prev.subjects)
+            f.age = prev.age
+            f.inherited = True
+        if not f.subjects:
+            r = right_subject(text, f.e, min(len(text), f.e + 60), unit == "a")
+            if r:
+                s, e, is_age = r
+                f.subjects = [(s, e)]
+                f.age = is_age
+                if not is_age and f.d.get("quantity") is None and f.d.get("comparator") != "range":
+                    f.d["quantity"] = "count"
+        if _AGE_OP.search(op) or (unit == "a" and any(
+                regex.search(r"\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
+                             r"females?|participants?|volunteers?)\b", text[a:b], regex.I) for a, b in f.subjects)):
+            f.age = True
+        if unit == "a" and not f.subjects:
+            f.age = True
+        prev_end = f.e
+        prev = f
+
+
+def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
+    roots: list[_Found] = []
+    for f in found:
+        c = _COND.match(text, f.e)
+        if c:
+            f.cond = c.span("c")
+        if roots:
+            p = roots[-1]
+            last = p.alts[-1] if p.alts else p
+            gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s))
+            if gap_ok and (f.inherited or f.cond or p.subjects):
+                if f.inherited or not f.subjects:
+                    f.subjects = list(p.subjects)
+                    f.age = p.age
+                p.alts.append(f)
+                continue
+        roots.append(f)
+    return roots
+
+
+def _unit(mt, d: dict) -> Optional[Unit]:
+    u = d.get("_unit")
+    if not u:
+        return None
+    text, ucum, span = u
+    if span:
+        a, b = mt.span(*span)
+        return Unit(text=mt.text[span[0]:span[1]], ucum=ucum, start=a, end=b)
+    return Unit(text=text, ucum=ucum)
+
+
+def _nodes(mt, f: _Found, lex: Lexicon, long_forms: dict[str, str]) -> list[Threshold]:
+    text = mt.text
+    d = f.d
+    s, e = f.s, f.e
+    os_, oe = mt.span(s, e)
+    base: dict[str, Any] = {k: v for k, v in d.items() if not k.startswith("_") and k != "unit" and v is not None}
+    base["unit"] = _unit(mt, d)
+    if f.cond:
+        a, b = mt.span(*f.cond)
+        base["condition"] = Span(start=a, end=b, text=text[f.cond[0]:f.cond[1]])
+    subjects: list[Optional[Subject]] = []
+    for a, b in f.subjects or []:
+        sa, sb = mt.span(a, b)
+        name = "age" if f.age else (f.rule.subject_name or _name(text[a:b], lex, long_forms))
+        subjects.append(Subject(start=sa, end=sb, text=text[a:b], name=name))
+    if not subjects:
+        if f.age:
+            subjects.append(Subject(start=os_, end=oe, text=text[s:e], name="age"))
+        elif f.rule.subject_name:
+            subjects.append(Subject(start=os_, end=oe, text=text[s:e], name=f.rule.subject_name))
+        else:
+            subjects.append(None)
+    out = []
+    for subj in subjects:
+        q = base.get("quantity")
+        if subj is not None and q in (None, "measurement"):
+            if _GRADE.search(subj.text) and not base.get("unit"):
+                q = "grade"
+            elif _SCALE.search(subj.text) and (not base.get("unit") or base["unit"].ucum == "%"):
+                q = "score"
+            elif subj.name == "age":
+                q = "duration" if q is None else q
+        fields = dict(base)
+        if q:
+            fields["quantity"] = q
+        out.append(Threshold(start=os_, end=oe, text=text[s:e], rule=f.rule.id, subject=subj, **fields))
+    return out
+
+
+def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
+    text = mt.text
+    out = Extraction()
+    if not _PREFILTER.search(text):
+        return out
+    lex = Lexicon.of(rules)
+    try:
+        found = _choose(text, lex)
+        temps = find_temporals(text, lex)
+    except TimeoutError:  # a runaway pattern: report, never raise
+        a, b = mt.orig_bounds
+        out.diagnostics.append(Diagnostic(code="W201", message="threshold patterns timed out on this criterion",
+                                          start=a, end=b, severity="warning"))
+        return out
+    _attach_subjects(text, found)
+    # a duration is a temporal window unless it is the measured subject (life expectancy > 3 months)
+    kept_t = []
+    for t in temps:
+        clash = [f for f in found if f.s < t[1] and t[0] < f.e]
+        if clash and all(f.subjects and any(_DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects) for f in clash):
+            continue
+        found = [f for f in found if f not in clash]
+        kept_t.append(t)
+    for s, e, rule, m in kept_t:
+        node = build_temporal(mt, s, e, rule, m, lex)
+        if node is not None:
+            out.temporals.append(node)
+    for root in _link_alternatives(text, found):
+        nodes = _nodes(mt, root, lex, long_forms)
+        alts = [n for a in root.alts for n in _nodes(mt, a, lex, long_forms)]
+        for n in nodes:
+            n.alternatives = list(alts)
+        out.thresholds.extend(nodes)
+    out.lists = find_variant_lists(mt, lex)
+    return out

@@ -1,0 +1,129 @@
+"""Threshold values: rule matches -> threshold fields (comparator, numbers, unit, reference)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import regex
+
+from .lexicon import Lexicon
+from .numbers import parse_number, roman_value
+from .units import normalise
+
+_REF_LLN = regex.compile(r"\b(?:LLN|LNL|lower)\b", regex.I)
+_REF_INST = regex.compile(r"\binstitutional\b(?!.*\bupper\b)", regex.I)
+_REF_PRED = regex.compile(r"pred", regex.I)
+_INCLUSIVE_OPS = {">=", "<=", "="}
+_RANGE_SEP = regex.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*", regex.I)
+_ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", regex.I)
+_LETTER = regex.compile(r"[A-Za-z]")
+
+
+def reference_of(mult: str) -> Optional[str]:
+    """Normalised reference of a multiplier text ("x ULN" -> "ULN")."""
+    if not mult or not _LETTER.search(mult):
+        return None
+    if _REF_PRED.search(mult):
+        return "predicted"
+    if _REF_LLN.search(mult):
+        return "LLN"
+    if _REF_INST.search(mult):
+        return "institutional normal"
+    return "ULN"
+
+
+def _num(text: Optional[str]) -> tuple[Optional[float], int]:
+    if not text:
+        return None, 0
+    return parse_number(text)
+
+
+def _g(m, name: str) -> Optional[str]:
+    try:
+        return m.group(name)
+    except (IndexError, regex.error):
+        return None
+
+
+def _span(m, name: str) -> Optional[tuple[int, int]]:
+    try:
+        s, e = m.span(name)
+    except (IndexError, regex.error):
+        return None
+    return (s, e) if s >= 0 and e > s else None
+
+
+def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]:
+    """The threshold fields a rule's match states (no subject).  Private keys start with ``_``."""
+    if m is None:
+        return None
+    out: dict[str, Any] = {"comparator": None}
+    exponent = 0
+    vals = _g(m, "vals")
+    op = _g(m, "op")
+    post = _g(m, "post")
+    op_c = lex.comparator(op) if op else None
+    post_c = lex.post_comparator(post) if post else None
+    if _g(m, "low") is not None and _g(m, "high") is not None:
+        low, e1 = _num(_g(m, "low"))
+        high, e2 = _num(_g(m, "high"))
+        if low is None or high is None:
+            return None
+        exponent = e2 or e1
+        out.update(comparator="range", low=low, high=high)
+        ol, oh = _g(m, "op_low"), _g(m, "op_high")
+        incl = bool(_g(m, "incl"))
+        out["low_inclusive"] = (lex.comparator(ol) in _INCLUSIVE_OPS) if ol else True
+        out["high_inclusive"] = (lex.comparator(oh) in _INCLUSIVE_OPS) if oh else True
+        if incl:
+            out["low_inclusive"] = out["high_inclusive"] = True
+    elif vals is not None:
+        parts_r = _ROMAN_RANGE.split(vals)
+        if len(parts_r) == 2 and roman_value(parts_r[0]) and roman_value(parts_r[1]):
+            out.update(comparator="range", low=float(roman_value(parts_r[0])), high=float(roman_value(parts_r[1])),
+                       low_inclusive=True, high_inclusive=True)
+        else:
+            items = [p for p in _RANGE_SEP.split(vals) if p]
+            if op_c or post_c:
+                v = roman_value(items[0])
+                if v is None:
+                    v, _ = parse_number(items[0])
+                out.update(comparator=op_c or post_c, value=None if v is None else float(v))
+            else:
+                out.update(comparator="=", values=items)
+                nums = [roman_value(i) if roman_value(i) else parse_number(i)[0] for i in items]
+                if len(items) == 1 and nums[0] is not None:
+                    out["value"] = float(nums[0])
+                elif nums and all(n is not None for n in nums):
+                    out["low"], out["high"] = float(min(nums)), float(max(nums))
+    else:
+        v, exponent = _num(_g(m, "num"))
+        if v is None:
+            return None
+        out["value"] = v
+        out["comparator"] = op_c or post_c or getattr(rule, "comparator", None) or "="
+    mult = _g(m, "mult") or _g(m, "mult2")
+    ref = getattr(rule, "reference", None) or reference_of(mult or "")
+    unit_text = _g(m, "unit") or _g(m, "unit_low")
+    if ref == "predicted" and unit_text is None:
+        unit_text = "%"
+    if unit_text:
+        if _REF_PRED.search(unit_text):
+            ref = "predicted"
+        ucum = normalise(unit_text, lex.units, exponent)
+        out["unit"] = ucum
+        out["_unit"] = (unit_text, ucum, _span(m, "unit") or _span(m, "unit_low"))
+    elif exponent:
+        out["unit"] = f"10*{exponent}"
+        out["_unit"] = (f"x10^{exponent}", out["unit"], None)
+    if ref:
+        out["reference"] = ref
+    if getattr(rule, "quantity", None):
+        out["quantity"] = rule.quantity
+    elif unit_text:
+        out["quantity"] = "measurement"
+        for u in lex.units:
+            if u.ucum == out.get("unit"):
+                out["quantity"] = u.quantity
+                break
+    out["_op"] = op or post or _g(m, "op_low") or ""
+    return out

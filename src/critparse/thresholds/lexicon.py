@@ -1,0 +1,59 @@
+"""The compiled pieces the extractor needs from a RuleSet, built once per RuleSet."""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..patterns import RuleSet, load_rules
+
+# comparator macro ids, in the order an op text is tried (longest phrases live in le/ge)
+_OPS = (("op_le", "<="), ("op_ge", ">="), ("op_ne", "!="), ("op_lt", "<"), ("op_gt", ">"), ("op_eq", "="))
+_POSTS = (("post_ge", ">="), ("post_le", "<="), ("post_gt", ">"))
+
+
+class Lexicon:
+    __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts")
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.thresholds = rules.of_kind("threshold")
+        self.temporals = rules.of_kind("temporal")
+        self.units = rules.of_kind("unit")
+        self.names = rules.of_kind("subject_name")
+        self.variants = rules.of_kind("variant_list")
+        self.ops = [(rules[i].regex, c) for i, c in _OPS if i in rules.rules]
+        self.posts = [(rules[i].regex, c) for i, c in _POSTS if i in rules.rules]
+
+    def comparator(self, text: str, table=None) -> Optional[str]:
+        """The comparator an op (or post) text states; None when no macro reads it whole."""
+        t = " ".join(text.split())
+        for rx, cmp_ in (self.ops if table is None else table):
+            m = rx.match(t)
+            if m and m.end() == len(t):
+                return cmp_
+        # a lookahead (max(?=\d)) cannot succeed on the op alone: try with a number after it
+        for rx, cmp_ in (self.ops if table is None else table):
+            m = rx.match(t + " 1")
+            if m and m.end() == len(t):
+                return cmp_
+        return None
+
+    def post_comparator(self, text: str) -> Optional[str]:
+        return self.comparator(text, self.posts)
+
+    _cache: dict = {}
+    _builtin: Optional["Lexicon"] = None
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> "Lexicon":
+        key = id(rules)
+        hit = cls._cache.get(key)
+        if hit is None or hit.rules is not rules:
+            hit = cls._cache[key] = cls(rules)
+        return hit
+
+    @classmethod
+    def builtin(cls) -> "Lexicon":
+        """The built-in rules' lexicon, loaded without checking examples (used by checkers)."""
+        if cls._builtin is None:
+            cls._builtin = cls(load_rules(check=False))
+        return cls._builtin

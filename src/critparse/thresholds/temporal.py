@@ -1,0 +1,88 @@
+"""Temporal windows: 'within 4 weeks before infusion', 'at least 28 days before leukapheresis'."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import regex
+
+from ..models import Span, Temporal, Unit
+from ..patterns import REGEX_TIMEOUT
+from .lexicon import Lexicon
+from .numbers import parse_number
+from .units import normalise
+
+_BEFORE = regex.compile(r"before|prior|preceding|previous|ahead|ago|earlier|past|last|recent", regex.I)
+_AFTER = regex.compile(r"after|following|post|next|later", regex.I)
+_SINCE = regex.compile(r"since|from", regex.I)
+_DURING = regex.compile(r"during|over|for", regex.I)
+
+
+def direction_of(dir_text: Optional[str], whole: str) -> Optional[str]:
+    for t in (dir_text, whole) if dir_text else (whole,):
+        if not t:
+            continue
+        if _AFTER.search(t) and not (t is whole and _BEFORE.search(t)):
+            return "after"
+        if _BEFORE.search(t):
+            return "before"
+        if _SINCE.search(t):
+            return "since"
+    return None
+
+
+def _group(m, name):
+    try:
+        return m.group(name)
+    except (IndexError, regex.error):
+        return None
+
+
+def describe_temporal(rule, m, lex: Lexicon) -> Optional[dict[str, Any]]:
+    if m is None:
+        return None
+    value, _ = parse_number(_group(m, "num") or "")
+    if value is None:
+        return None
+    op = _group(m, "op")
+    cmp_ = (lex.comparator(op) if op else None) or rule.comparator or "="
+    unit_text = _group(m, "unit") or ""
+    out = {"comparator": cmp_, "value": value, "unit": normalise(unit_text, lex.units),
+           "direction": rule.direction or direction_of(_group(m, "dir"), m.group(0)),
+           "anchor": _group(m, "anchor")}
+    return out
+
+
+def find_temporals(text: str, lex: Lexicon) -> list[tuple[int, int, Any, Any]]:
+    """Non-overlapping temporal matches ``(start, end, rule, match)`` (priority, then length)."""
+    cands = []
+    for rule in lex.temporals:
+        for m in rule.regex.finditer(text, timeout=REGEX_TIMEOUT):
+            if m.end() > m.start():
+                cands.append((m.start(), m.end(), rule, m))
+    cands.sort(key=lambda c: (-c[2].priority, c[0] - c[1], c[0]))
+    taken: list[tuple[int, int, Any, Any]] = []
+    for c in cands:
+        if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
+            taken.append(c)
+    taken.sort(key=lambda c: c[0])
+    return taken
+
+
+def build_temporal(mt, s: int, e: int, rule, m, lex: Lexicon) -> Optional[Temporal]:
+    d = describe_temporal(rule, m, lex)
+    if d is None:
+        return None
+    text = mt.text
+    os_, oe = mt.span(s, e)
+    unit = None
+    if _group(m, "unit"):
+        us, ue = m.span("unit")
+        a, b = mt.span(us, ue)
+        unit = Unit(text=text[us:ue], ucum=d["unit"], start=a, end=b)
+    anchor = None
+    if d["anchor"]:
+        as_, ae = m.span("anchor")
+        a, b = mt.span(as_, ae)
+        anchor = Span(start=a, end=b, text=text[as_:ae])
+    return Temporal(start=os_, end=oe, text=text[s:e], rule=rule.id, comparator=d["comparator"], value=d["value"],
+                    unit=unit, direction=d["direction"], anchor=anchor)
