@@ -13,9 +13,9 @@ Prints, on the same texts:
   * spaCy's blank English tokenizer alone (``spacy.blank("en").tokenizer`` on each text): trials/s, MB/s;
   * ``Parser.parse`` in-process on each text (the parse itself, no batch machinery);
   * ``critparse parse FILE.jsonl`` as a subprocess with ``--workers 1`` and ``--workers N`` (all cores):
-    wall time, trials/s, MB/s, peak RSS of the process tree (sum over the CLI process and its
-    descendants, sampled every 50 ms; shared pages are counted once per process, so this is an upper
-    bound) and the largest single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``);
+    wall time, trials/s, MB/s, peak RSS of the process tree (sum of VmRSS over the CLI process and
+    its descendants, sampled every 50 ms; shared pages count once per process, so an upper bound)
+    and the largest single process (its VmHWM from /proc, an exact peak);
   * ratios: critparse / tokenizer, N workers / 1 worker, CLI / in-process (the batch overhead);
   * scaling: the corpus repeated 1x, 4x, 16x into a temp JSONL, ``--workers 2``: time and peak RSS.
 """
@@ -53,61 +53,63 @@ def _children_of() -> dict[int, list[int]]:
     return kids
 
 
-def _rss_kb(pid: int) -> int:
+def _mem_kb(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in kB: its resident set now and its peak since exec."""
+    rss = hwm = 0
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
                 if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                    rss = int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return rss, hwm
 
 
-def _tree_rss_kb(root: int) -> int:
+def _tree_mem_kb(root: int) -> tuple[int, int]:
+    """Sum of VmRSS over ``root`` and its descendants, and the largest VmHWM among them."""
     kids = _children_of()
-    total, stack = 0, [root]
+    total = largest = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += _rss_kb(pid)
+        rss, hwm = _mem_kb(pid)
+        total += rss
+        largest = max(largest, hwm)
         stack.extend(kids.get(pid, ()))
-    return total
+    return total, largest
 
 
 def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> dict:
-    """Run ``cmd``: wall seconds, peak RSS of its process tree (sampled), and the largest single
-    process of the tree (``wait4`` rusage: max over the process and its reaped descendants)."""
+    """Run ``cmd``: wall seconds, peak RSS of its process tree (sum over the processes, sampled every
+    50 ms) and the largest single process (its VmHWM, an exact peak)."""
     with tempfile.TemporaryFile() as errf:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=stdout, stderr=errf, cwd=ROOT)
-        peak = [0]
+        peak = [0, 0]
         stop = threading.Event()
 
         def sample():
             while not stop.is_set():
-                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                total, largest = _tree_mem_kb(proc.pid)
+                peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
                 stop.wait(0.05)
 
         th = threading.Thread(target=sample, daemon=True)
         if os.path.isdir("/proc"):
             th.start()
-        while True:
-            try:
-                _, status, usage = os.wait4(proc.pid, 0)
-                break
-            except InterruptedError:
-                continue
+        proc.wait()
         wall = time.perf_counter() - t0
         stop.set()
         if th.is_alive():
             th.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
         errf.seek(0)
         err = errf.read().decode(errors="replace").strip()
     if proc.returncode not in (0, 1):
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
-    return {"wall": wall, "tree_rss_mb": peak[0] / 1024, "max_proc_rss_mb": usage.ru_maxrss / 1024,
-            "stderr": err}
+    return {"wall": wall, "tree_rss_mb": peak[0] / 1024, "max_proc_rss_mb": peak[1] / 1024, "stderr": err}
 
 
 def fmt_rate(n: int, nbytes: int, secs: float) -> str:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 from critparse.inspect import browser
-from critparse.inspect.common import load_records, read_source
+from critparse.inspect.common import load_records, name_single, read_source
 from critparse.inspect.html import write_html
 
 
@@ -31,7 +31,7 @@ def main(argv=None) -> int:
     if why:
         print(f"screenshot: {why}", file=sys.stderr)
         return 2
-    records = load_records(read_source(args.source))
+    records = name_single(load_records(read_source(args.source)), args.source)
     html_path = args.html or os.path.join(tempfile.mkdtemp(prefix="critparse-"), "page.html")
     title = f"critparse · {os.path.basename(args.source)}" if args.source != "-" else "critparse"
     write_html(records, html_path, title=title)

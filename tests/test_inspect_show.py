@@ -5,7 +5,6 @@ import io
 import os
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 
 import critparse

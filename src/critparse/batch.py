@@ -35,7 +35,7 @@ text contains it.  It exists only so the tests can kill a worker mid-run.
 
 Error codes of record-level failures (all ``InputError`` codes, see ``errors.py``): ``E201`` study
 record without eligibility text, ``E204`` invalid JSON, ``E206`` not UTF-8, ``E207`` no text field
-(or not a string), ``E208`` file cannot be read, ``E210`` the record crashed the worker, ``E211`` a
+(or not a string), ``E208`` file cannot be read, ``E210`` the record crashed the worker, ``E212`` worker processes fail to start, ``E211`` a
 JSONL line that is not a JSON object, ``E500`` an unexpected exception while parsing.
 """
 from __future__ import annotations
@@ -146,19 +146,17 @@ class ReadStats:
     file_errors: list = field(default_factory=list)
 
 
-def _decode_error(exc: UnicodeDecodeError, data: bytes, base: int = 0, first_line: int = 1) -> str:
-    off = exc.start
-    line = first_line + data.count(b"\n", 0, off)
-    return (f"not UTF-8: byte 0x{data[off]:02x} at byte offset {base + off} (line {line}); "
-            "re-encode the file as UTF-8")
+def _decode_error(exc: UnicodeDecodeError, data: bytes, base: int = 0) -> str:
+    return (f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {base + exc.start} of the file; "
+            "re-encode it as UTF-8")
 
 
-def _decode(data: bytes, source: str, base: int = 0, first_line: int = 1) -> str:
+def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(_decode_error(exc, data, base, first_line), source=source,
-                         line=first_line + data.count(b"\n", 0, exc.start), code="E206") from None
+        raise InputError(_decode_error(exc, data), source=source, line=1 + data.count(b"\n", 0, exc.start),
+                         code="E206") from None
 
 
 def _sniff(path: str, first: bytes, text_key: str, input_format: str) -> str:
@@ -235,6 +233,9 @@ def _iter_stream(fh, label: str, config: BatchConfig, stats: ReadStats) -> Itera
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
+        if config.input_format == "auto" and not label.lower().endswith(".json"):
+            yield Item("text", text, label, None)  # text that merely starts with { or [
+            return
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", source=label, line=exc.lineno,
                          code="E204") from None
     if isinstance(obj, dict) and config.text_key in obj and "studies" not in obj:
@@ -267,7 +268,7 @@ def _iter_jsonl(pre: list[bytes], fh, label: str, stats: ReadStats) -> Iterator[
         try:
             s = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Item("error", ("E206", _decode_error(exc, raw, base, lineno)), label, lineno)
+            yield Item("error", ("E206", _decode_error(exc, raw, base)), label, lineno)
             continue
         yield Item("line", s, label, lineno)
 
@@ -426,7 +427,10 @@ def _init_pipe_worker(pattern_dirs, extractors, crash_on: Optional[str]) -> None
 
 
 def _run_pipe_chunk(texts: list) -> list:
-    parser, crash_on = _WORKER
+    return _pipe_chunk(*_WORKER, texts)
+
+
+def _pipe_chunk(parser, crash_on: Optional[str], texts: list) -> list:
     out = []
     for t in texts:
         if crash_on and isinstance(t, str) and crash_on in t:
@@ -443,15 +447,39 @@ def _run_pipe_chunk(texts: list) -> list:
 # --------------------------------------------------------------------------- ordered parallel map
 
 
+_WARM_ENV = "_CRITPARSE_FORKSERVER_WARM"
+
+
 def _mp_context():
+    """``forkserver`` where available (safe with threads, cheap restarts), else ``spawn``.
+
+    The fork server is started here with critparse imported and the default rules compiled, so every
+    worker (and every replacement after a crash) forks from it ready to parse."""
     import multiprocessing as mp
 
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        # the fork server imports critparse once; workers fork from it ready to build a Parser
-        ctx.set_forkserver_preload(["critparse.batch", "critparse.parser", "critparse.build"])
+        from multiprocessing import forkserver
+
+        ctx.set_forkserver_preload(["critparse.batch"])
+        os.environ[_WARM_ENV] = "1"  # read by this module when the fork server imports it
+        try:
+            forkserver.ensure_running()
+        finally:
+            os.environ.pop(_WARM_ENV, None)
     return ctx
+
+
+def _warm_fork_server() -> None:
+    os.environ.pop(_WARM_ENV, None)
+    try:
+        from . import build, thresholds  # noqa: F401  (modules the parse imports lazily)
+        from .parser import Parser
+
+        Parser()  # compiles the default rules once, in the fork server
+    except Exception:  # a worker will report it when it builds its own Parser
+        pass
 
 
 def _chunked(items: Iterable, size: int, max_chars: int = _CHUNK_MAX_CHARS) -> Iterator[list]:
@@ -470,13 +498,16 @@ def _chunked(items: Iterable, size: int, max_chars: int = _CHUNK_MAX_CHARS) -> I
 
 def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, workers: int,
                      initializer: Callable, initargs: tuple, on_crash: Callable[[Any], Any],
+                     local: Optional[Callable[[list], list]] = None,
                      max_inflight: Optional[int] = None) -> Iterator[list]:
     """Run ``fn`` on each chunk on ``workers`` processes and yield the result lists in chunk order.
 
     At most ``max_inflight`` chunks (default ``3 * workers``) are submitted and not yet yielded.
     When a worker dies, the chunks it took down are re-run one at a time in a one-worker pool, split
     in halves until a single item that kills the worker twice is found; ``on_crash(item)`` gives
-    that item's result.  Closing the generator early shuts the pools down.
+    that item's result.  If worker processes cannot even start (a broken ``__main__`` module, no
+    resources), the rest runs in-process with ``local(chunk)`` after a RuntimeWarning (without
+    ``local``: CritparseError ``E212``).  Closing the generator early shuts the pools down.
     """
     from collections import deque
 
@@ -534,6 +565,19 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
                 lost = list(pending)
                 pending.clear()
                 pool.shutdown(wait=True, cancel_futures=True)
+                if run_solo([]) is None:  # workers die before doing anything: not a record's fault
+                    if local is None:
+                        raise CritparseError("parser worker processes fail to start", code="E212")
+                    import warnings
+
+                    warnings.warn("critparse: parser worker processes fail to start; parsing in-process",
+                                  RuntimeWarning, stacklevel=2)
+                    for ch, f in lost:
+                        ok = f is not None and f.done() and not f.cancelled() and f.exception() is None
+                        yield f.result() if ok else local(ch)
+                    for ch in it:
+                        yield local(ch)
+                    return
                 for ch, f in lost:
                     if f is not None and f.done() and not f.cancelled() and f.exception() is None:
                         yield f.result()
@@ -577,14 +621,18 @@ def parse_items(items: Iterable[Item], config: BatchConfig, workers: Optional[in
         for item in it:
             yield local.process(item)
         return
-    del local
     from itertools import chain
 
     crash_on = os.environ.get(CRASH_ENV) or None
-    for res in ordered_pool_map(_chunked(chain(head, it), chunk_size), _run_record_chunk, workers=workers,
-                                initializer=_init_record_worker, initargs=(config, crash_on),
-                                on_crash=lambda item: crash_output(config, item)):
-        yield from res
+    results = ordered_pool_map(_chunked(chain(head, it), chunk_size), _run_record_chunk, workers=workers,
+                               initializer=_init_record_worker, initargs=(config, crash_on),
+                               on_crash=lambda item: crash_output(config, item),
+                               local=lambda chunk: [local.process(x) for x in chunk])
+    try:
+        for res in results:
+            yield from res
+    finally:
+        results.close()
 
 
 def parse_records(records: Iterable[dict], config: BatchConfig = BatchConfig(), workers: Optional[int] = None,
@@ -627,7 +675,7 @@ def parallel_map_documents(parser, texts: Iterable[str], n_process: int = 2,
     results = ordered_pool_map(_chunked(texts, max(1, batch_size)), _run_pipe_chunk, workers=n_process,
                                initializer=_init_pipe_worker,
                                initargs=(tuple(parser.pattern_dirs), tuple(parser.extractors), crash_on),
-                               on_crash=crashed)
+                               on_crash=crashed, local=lambda chunk: _pipe_chunk(parser, None, chunk))
     try:
         for chunk in results:
             for ok, payload in chunk:
@@ -637,6 +685,10 @@ def parallel_map_documents(parser, texts: Iterable[str], n_process: int = 2,
                     raise _rebuild_error(payload)
     finally:
         results.close()
+
+
+if os.environ.get(_WARM_ENV) == "1":
+    _warm_fork_server()
 
 
 __all__ = ["BatchConfig", "Item", "Output", "ReadStats", "expand_sources", "iter_items", "parse_items",

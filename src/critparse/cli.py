@@ -100,7 +100,7 @@ def _fail(exc: Exception, status: int, debug: bool) -> None:
 @click.option("--text-key", default="criteria", show_default=True, metavar="KEY",
               help="Field of a JSONL record holding the eligibility text.")
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Parser processes (default: all cores; 1 = in-process).")
+              help="Parser processes (default and 0: all cores; 1 = in-process).")
 @click.option("--patterns", "pattern_dirs", multiple=True, type=click.Path(), metavar="DIR",
               help="Extra rule file or directory (repeatable).")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None, metavar="N",
@@ -139,6 +139,8 @@ def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs
     from .errors import CritparseError, InputError
 
     t0 = time.perf_counter()
+    if not sources and sys.stdin.isatty():
+        raise click.UsageError("no SOURCE given and standard input is a terminal (use - to type the text)")
     try:
         paths = expand_sources(sources)
     except InputError as exc:
@@ -209,8 +211,8 @@ def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs
         click.echo(f"critparse: error: {err}", err=True)
     if not quiet and not single:
         dt = time.perf_counter() - t0
-        click.echo(f"critparse: {n:,} records, {failed:,} failed, {dt:.2f} s"
-                   f" ({n / dt if dt else 0:,.0f} records/s, {min(n_workers, max(n, 1))} worker(s))", err=True)
+        click.echo(f"critparse: {n:,} records, {failed:,} failed, {dt:.2f} s ({n / dt if dt else 0:,.0f} records/s)",
+                   err=True)
     if stats.file_errors:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_RECORD_ERRORS if failed else EXIT_OK)
@@ -220,4 +222,5 @@ def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs
 # Other modules register their verbs below, e.g.:
 #     from .inspect_cli import register; register(main)
 # >>> verb registrations (keep this block at the end of the file) >>>
+from .inspect_cli import register as _register_inspect; _register_inspect(main)  # noqa: E402,E702
 # <<< verb registrations <<<

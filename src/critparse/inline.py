@@ -18,7 +18,7 @@ from .textmap import MappedText
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
           "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
 _TAIL = regex.compile(r"(?:[\s;,.]|\b(?:and/or|or|and)\b)*$", regex.I)
-_MAYBE = regex.compile(r"[)\uff09\u2460-\u2473\u2776-\u277f\u278a-\u2793]")
+_MAYBE = regex.compile(r"[)\uff09\u2460-\u2473\u2776-\u277f\u278a-\u2793]|(?:^|[\s:;,])ii\.\s")
 _LABEL_TAIL = regex.compile(r"(?:^|[;.]\s*)(?P<label>[^;.:]{1,60}):\s*$")
 
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 import click
 
 
 def _records(source: str, input_format: str):
-    from .inspect.common import load_records, read_source
+    from .inspect.common import load_records, name_single, read_source
 
     try:
-        return load_records(read_source(source), input_format)
+        return name_single(load_records(read_source(source), input_format), source)
     except OSError as exc:
         raise click.ClickException(f"cannot read {source}: {exc.strerror or exc}") from None
 
@@ -40,7 +39,7 @@ def show_cmd(source: str, spans: bool, width, full: bool, no_color: bool, input_
     max_text = None if full else DEFAULT_MAX_TEXT
     recs = _records(source, input_format)
     for i, rec in enumerate(recs):
-        title = rec.key if len(recs) > 1 or not rec.key.startswith("line ") else None
+        title = rec.key if len(recs) > 1 or rec.key != "document" else None
         if no_color:
             click.echo(render_tree(rec.doc, spans=spans, width=width, max_text=max_text, title=title), nl=False)
         else:

@@ -19,6 +19,7 @@ _LEAD_WS = regex.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\ufeff]*")
 _TRAIL_WS = regex.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\ufeff]+$")
 _TERMINAL = ".!?:;"
 _MAX_HEADING = 100
+_DOUBLE_OK = ("bullet", "number", "number_paren")
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Block:
     section: Optional[str] = None       # headings: inclusion | exclusion | unspecified
     label: Optional[str] = None         # headings and sub-headings
     lead_in: bool = False               # heading rule that reads as a lead-in sentence
+    rank: int = 1                       # sub-headings: 0 ALL-CAPS, 1 "Label:", 2 bare label (nests under lower ranks)
     heading_end: int = 0                # headings/sub-headings: end of the heading; items: end of the marker line
     mt: Optional[MappedText] = None     # clean content (filled by finish())
 
@@ -97,10 +99,14 @@ class LineClassifier:
         self.rules = rules
         self.headings = rules.compiled("section_heading")
         self.heading_any = rules.union("section_heading")[0]
+        self.bare_labels = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "parent"]
 
     def heading(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]", int]]:
         """(rule, match, end of heading in clean text) when the line opens a section."""
-        if not text or len(text) > 400 or self.heading_any.match(text, timeout=1.0) is None:
+        if not text:
+            return None
+        text = text[:_MAX_HEADING + 20]  # a heading is short; what follows its ':' is not read here
+        if self.heading_any.match(text, timeout=1.0) is None:
             return None
         for rule, rx in self.headings:
             m = rx.match(text, timeout=1.0)
@@ -145,20 +151,42 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
     lines = split_lines(text)
     cls = LineClassifier(rules)
     wrapped = fmt == "ctgov-legacy-text" or (fmt != "ctgov-v2-markdown" and _looks_wrapped(lines, text))
+    legacy = fmt == "ctgov-legacy-text"
     blocks: list[Block] = []
     cur: Optional[Block] = None
     last_item_by_indent: dict[int, Block] = {}
     prev_width = 0
+    prev_text_col = -1
     for ln in lines:
         lmt = MappedText.build(text, [(ln.start, ln.end)])
         clean = lmt.text
         mk = cls.marker(clean)
-        body_clean = clean[mk[1].end():] if mk else clean
-        body_start = lmt.orig_start(mk[1].end()) if mk and mk[1].end() < len(clean) else ln.end if mk else ln.start
+        raw_indent = ln.indent
+        if (mk is not None and legacy and not ln.blank_before and cur is not None and cur.kind in ("item", "para")
+                and raw_indent == prev_text_col):
+            # legacy hard wrap: "...stage II -\n IV) or ..." -- a line aligned under the text
+            # of the line before (no blank line between) continues it, whatever it starts with
+            mk = None
+        if mk is not None and mk[1].end() < len(clean):
+            inner = cls.marker(clean[mk[1].end():])
+            if inner is not None and inner[0].family in _DOUBLE_OK and mk[0].family == "bullet":
+                # "* - text", "* 1. text": a bullet with a second marker -- one item, one marker
+                mk = (mk[0], mk[1], mk[1].end() + inner[1].end())
+        mk_end = (mk[2] if len(mk) > 2 else mk[1].end()) if mk else 0
+        body_clean = clean[mk_end:] if mk else clean
+        body_start = lmt.orig_start(mk_end) if mk and mk_end < len(clean) else ln.end if mk else ln.start
+        prev_text_col = raw_indent + (body_start - ln.start if mk is not None and body_start < ln.end else 0)
         hd = cls.heading(body_clean)
+        if hd is not None and cur is not None and not ln.blank_before and mk is None and cur.kind in ("item", "para"):
+            # "...prior to study\n inclusion in the study": a wrapped line that reads as a
+            # heading word is a heading only when it starts with a capital and the line
+            # before ended its sentence
+            prev_clean = text[cur.segments[-1][1] - 1] if cur.segments else ""
+            if body_clean[:1].islower() or (wrapped and prev_clean not in ".:;!?"):
+                hd = None
         if hd is not None:
             rule, m, hend = hd
-            off = mk[1].end() if mk else 0
+            off = mk_end
             b = Block("heading", ln.start, ln.indent, blank_before=ln.blank_before, rule=rule.id,
                       section=rule.section, label=heading_label(m), lead_in=rule.lead_in,
                       heading_end=lmt.orig_end(off + hend))
@@ -172,8 +200,17 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
                 blocks.append(cur)
             prev_width = ln.end - ln.start + ln.indent
             continue
+        if legacy:
+            # the registry's legacy layout puts text at column 8 and list markers right-aligned
+            # so that their text starts 3 columns further than the marker's usual column 10
+            # ("  -  x", " 1. x", "10. x"); read items by their text column and paragraphs as
+            # if at that level, so a paragraph at 8 and the items at 10 after it are siblings.
+            if mk is not None:
+                ln.indent += (body_start - ln.start if body_start < ln.end else 3) - 3
+            else:
+                ln.indent += 2
         if mk is not None:
-            rule, m = mk
+            rule, m = mk[0], mk[1]
             fam, ordinal = rule.family, (m.groupdict().get("n") or "")
             prev = last_item_by_indent.get(ln.indent)
             fam, ordinal = _roman_or_letter(fam, ordinal, prev)
@@ -192,8 +229,10 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             lab_end = m.end("label")
             colon = clean.find(":", lab_end)
             hend = colon + 1 if colon >= 0 else m.end()
+            label = m.group("label").strip()
             b = Block("subheading", ln.start, ln.indent, blank_before=ln.blank_before, rule=rule.id,
-                      label=m.group("label").strip(), heading_end=lmt.orig_end(hend))
+                      label=label, heading_end=lmt.orig_end(hend),
+                      rank=0 if sum(c.isalpha() for c in label) >= 2 and label.isupper() else 1)
             b.mt = lmt.slice(0, hend)
             blocks.append(b)
             cur = None
@@ -212,7 +251,94 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
     for b in blocks:
         if b.mt is None:
             b.finish(text)
+    _bare_label_headings(blocks, cls)
+    if any(b.kind == "item" and b.family in _SPLIT_FAMILIES for b in blocks):
+        blocks = _split_run_on_items(blocks, text)
     return blocks
+
+
+_SPLIT_FAMILIES = ("letter", "roman", "number_paren", "number_parens", "letter_parens", "roman_parens", "ROMAN",
+                   "LETTER")
+_ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
+
+
+def _next_marker(b: Block) -> Optional[str]:
+    """The marker the item after ``b`` would have: "a)" -> "b)", "(ii)" -> "(iii)", "1)" -> "2)"."""
+    mk, n = b.marker or "", b.ordinal or ""
+    if not n or n not in mk:
+        return None
+    if n.isdigit():
+        nxt = str(int(n) + 1)
+    elif b.family.lower().startswith("roman"):
+        low = n.lower()
+        if low not in _ROMANS or low == _ROMANS[-1]:
+            return None
+        nxt = _ROMANS[_ROMANS.index(low) + 1]
+        nxt = nxt.upper() if n.isupper() else nxt
+    elif len(n) == 1 and n.isalpha() and n.lower() != "z":
+        nxt = chr(ord(n) + 1)
+    else:
+        return None
+    i = mk.index(n)
+    return mk[:i] + nxt + mk[i + len(n):]
+
+
+def _split_run_on_items(blocks: list[Block], text: str) -> list[Block]:
+    """"a) Coronary disease ... b) Cerebrovascular disease ...": a lettered, roman or
+    parenthesised item whose text goes on with the next marker of its own run holds two
+    items; split it (the next marker must follow a space and precede a word)."""
+    out: list[Block] = []
+    for b in blocks:
+        out.append(b)
+        guard = 0
+        while b.kind == "item" and b.family in _SPLIT_FAMILIES and b.mt is not None and guard < 50:
+            guard += 1
+            nm = _next_marker(b)
+            if nm is None:
+                break
+            t = b.mt.text
+            p = t.find(" " + nm + " ")
+            if p < 0 or not t[p + len(nm) + 2:p + len(nm) + 3].isalpha():
+                break
+            cut = len(t[:p].rstrip())
+            body = p + 1 + len(nm) + 1
+            o_mark = b.mt.orig_start(p + 1)
+            o_end = b.mt.orig_end(cut)
+            o_body = b.mt.orig_start(body)
+            segs1 = [(s, min(e, o_end)) for s, e in b.segments if s < o_end]
+            segs2 = [(max(s, o_body), e) for s, e in b.segments if e > o_body]
+            nb = Block("item", o_mark, b.indent, segs2, blank_before=False, marker=nm, family=b.family,
+                       ordinal=_ordinal_of(nm, b.ordinal), rule="structure.run_on_item", heading_end=b.heading_end)
+            b.segments = segs1
+            b.finish(text)
+            nb.finish(text)
+            out.append(nb)
+            b = nb
+    return out
+
+
+def _ordinal_of(marker: str, like: Optional[str]) -> str:
+    return marker.strip("().）（")
+
+
+def _bare_label_headings(blocks: list[Block], cls: "LineClassifier") -> None:
+    """A one-line unmarked label with list items right under it ("Hepatic" then its bullets,
+    the PDQ layout) heads a group: it becomes a sub-heading of a lower rank than a
+    "PATIENT CHARACTERISTICS:" heading above it."""
+    rules = cls.bare_labels
+    if not rules:
+        return
+    for i in range(len(blocks) - 1):
+        b, nxt = blocks[i], blocks[i + 1]
+        if (b.kind != "para" or nxt.kind != "item" or len(b.segments) != 1 or nxt.indent < b.indent
+                or b.rule != "structure.paragraph" or len(b.mt.text) > 60):
+            continue
+        for rule, rx in rules:
+            m = rx.match(b.mt.text, timeout=1.0)
+            if m:
+                b.kind, b.rule, b.label, b.rank = "subheading", rule.id, m.group("label").strip(), 2
+                b.heading_end = b.end
+                break
 
 
 def _continues(cur: Block, ln: Line, clean: str, wrapped: bool, fmt: str, prev_width: int) -> bool:

@@ -63,7 +63,8 @@ class Rule(BaseModel):
 
     @property
     def regex(self) -> "regex.Pattern[str]":
-        return self._compiled
+        # read the private slot directly: pydantic's __getattr__ is slow in hot loops
+        return self.__pydantic_private__["_compiled"]
 
     @property
     def where(self) -> str:

@@ -82,6 +82,15 @@ class _Builder:
                     continue
             break
 
+    def _close_owned_lists(self, indent: float) -> None:
+        """An unmarked block at (or left of) the column of a paragraph that owns a list
+        ("Any of the following:" then its items) ends that list: it is the owner's sibling."""
+        for i in range(len(self.stack) - 1, 0, -1):
+            f = self.stack[i]
+            if f.owner and f.family is None and f.node.children and f.indent + 0.5 >= indent:
+                del self.stack[i:]
+                return
+
     def _attach(self, node: Union[Criterion, Group]) -> None:
         parent = self.stack[-1].node
         parent.children.append(node)
@@ -100,7 +109,10 @@ class _Builder:
     def add_block(self, b: Block) -> None:
         if b.kind == "heading":
             sec = self.section if self.sections else None
-            if b.lead_in and sec is not None and not sec.children and sec.lead_in is None and sec.heading:
+            if sec is not None and not sec.children and sec.lead_in is None and sec.heading and (
+                    b.lead_in or (b.section == sec.type and b.label is None and b.section != "unspecified")):
+                # "Patients must meet all of the following:" right after "Inclusion Criteria:", or a
+                # second heading of the same kind with no label ("* Major Inclusion Criteria:")
                 sec.lead_in = Span(start=b.start, end=b.heading_end, text=b.mt.text)
                 self._section_logic(sec, b.mt.text)
                 return
@@ -112,9 +124,22 @@ class _Builder:
         if not self.sections:
             self.open_section(None)
         if b.kind == "subheading":
-            while len(self.stack) > 1 and (self.stack[-1].indent >= b.indent or isinstance(self.stack[-1].node, Group)
-                                           and self.stack[-1].indent + 0.5 >= b.indent):
-                self.stack.pop()
+            self._close_owned_lists(b.indent)
+            while len(self.stack) > 1:
+                top = self.stack[-1]
+                if isinstance(top.node, Group) and top.block is not None and top.block.kind == "subheading":
+                    # a group closes at a sub-heading of the same or a higher rank at its column
+                    if top.indent + 0.5 >= b.indent and top.block.rank >= b.rank:
+                        self.stack.pop()
+                        continue
+                    if top.indent + 0.5 > b.indent:
+                        self.stack.pop()
+                        continue
+                    break
+                if top.indent >= b.indent or isinstance(top.node, Group) and top.indent + 0.5 >= b.indent:
+                    self.stack.pop()
+                    continue
+                break
             g = Group(start=b.start, end=b.heading_end, text=b.mt.text, label=b.label or b.mt.text.rstrip(":"),
                       rule=b.rule, heading=Span(start=b.start, end=b.heading_end, text=b.mt.text))
             self._attach(g)
@@ -142,6 +167,8 @@ class _Builder:
                 self._continue(top, b)
                 return
         family = b.family
+        if family is None:
+            self._close_owned_lists(b.indent)
         self._pop_for(b.indent, family)
         crit, cmt = self._criterion(b)
         self._attach(crit)
@@ -276,7 +303,9 @@ class _Builder:
         # nodes that own children without saying how they combine
         for crit, _ in self.criteria:
             if crit.children and crit.logic is None:
-                self._set_logic(crit, crit.text, [])
+                # "...in the longest dimension or" ending the items: the words between siblings
+                tails = [c.text[-12:] for c in crit.children[:-1] if isinstance(c, Criterion)]
+                self._set_logic(crit, crit.text, tails)
         self._bare_labels()
 
     def _bare_labels(self) -> None:

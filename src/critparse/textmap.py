@@ -9,7 +9,7 @@ to the whole original stretch they replaced.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 import regex
 
@@ -95,10 +95,19 @@ class MappedText:
 
     def slice(self, cs: int, ce: int) -> "MappedText":
         """The clean substring ``text[cs:ce]`` as a MappedText of its own."""
-        cs = max(0, min(cs, len(self.text)))
-        ce = max(cs, min(ce, len(self.text)))
+        n = len(self.text)
+        cs = max(0, min(cs, n))
+        ce = max(cs, min(ce, n))
         pieces = []
-        for (pc, po, pe, verb), nxt in zip(self._pieces, self._cstarts[1:] + [len(self.text)]):
+        starts, all_pieces = self._cstarts, self._pieces
+        # only the pieces overlapping [cs, ce): O(log n + k), not O(n) -- callers slice one
+        # text many times (inline items, semicolon pieces), which would otherwise be quadratic
+        i = max(0, bisect_right(starts, cs) - 1)
+        hi = bisect_left(starts, ce) if ce > cs else i + 1
+        last = len(all_pieces) - 1
+        for j in range(i, min(hi + 1, len(all_pieces))):
+            pc, po, pe, verb = all_pieces[j]
+            nxt = starts[j + 1] if j < last else n
             if nxt <= cs or pc >= ce:
                 continue
             if verb:

@@ -56,6 +56,8 @@ def screenshot(html_path: str, png_path: str, width: int = 1400, height: int = 9
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto("file://" + os.path.abspath(html_path))
             page.wait_for_load_state("load")
+            if full_page:  # let the panes grow instead of scrolling inside the window
+                page.evaluate("document.body.classList.add('full')")
             page.screenshot(path=png_path, full_page=full_page)
         finally:
             browser.close()

@@ -57,7 +57,7 @@ def fmt_value(node: Union[Threshold, Temporal]) -> str:
 def unit_text(node: Union[Threshold, Temporal]) -> str:
     if node.unit is None:
         return ""
-    u = node.unit.text
+    u = node.unit.text.strip()
     if node.unit.ucum and node.unit.ucum != u:
         u += f" ({node.unit.ucum})"
     return u
@@ -241,7 +241,17 @@ def load_records(raw: str, input_format: str = "auto") -> list[Record]:
                 recs = [record_from_obj(o, n) for n, o in objs]
                 return [r for r in recs if r is not None]
     doc = parse(raw, input_format)
-    return [Record(key=key_of(None, doc, 1), doc=doc, line=1)]
+    key = doc.fields.nct_id if doc.fields is not None and doc.fields.nct_id else "document"
+    return [Record(key=key, doc=doc, line=1)]
+
+
+def name_single(records: list[Record], source: str) -> list[Record]:
+    """A lone parsed text is called by its file's name rather than "document"."""
+    import os
+
+    if len(records) == 1 and records[0].key == "document" and source != "-":
+        records[0].key = os.path.basename(source)
+    return records
 
 
 def read_source(source: str) -> str:

@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from typing import Any, Iterable, Optional
 
 from ..models import Document
-from .common import describe_temporal, describe_threshold, fmt_num
+from .common import fmt_num
 
 KINDS = ("criteria_split", "criteria_merged", "criteria_added", "criteria_lost", "criteria_text_changed",
          "sections_changed", "structure_changed", "thresholds_added", "thresholds_lost", "thresholds_changed",

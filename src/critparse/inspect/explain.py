@@ -187,16 +187,39 @@ def explain_document(doc: Document, rules: Optional[RuleSet] = None, input_note:
             (node.heading.text if getattr(node, "heading", None) is not None else ""))
         name = f"{node.kind} [{node.start}:{node.end}] «{_short(node.text or getattr(node, 'label', '') or '', 40)}»"
         found = []
+        whole = MappedText.build(text, [(node.start, node.end)]).text if node.kind != "section" else ""
         for rule in inline:
-            ms = _finditer(rule, node.text)
+            ms = _finditer(rule, whole)
             if ms:
                 marks = [m.groupdict().get("marker") or m.group(0) for m in ms]
+                if not kids and set(marks) <= {getattr(node, "marker", None)}:
+                    continue  # only the criterion's own marker
                 child_marks = {getattr(c, "marker", None) for c in kids}
-                used = "used (children carry them)" if any(x in child_marks for x in marks) else "not used"
+                desc_marks: set = set()
+                stack = list(kids)
+                while stack:
+                    x = stack.pop()
+                    desc_marks.add(getattr(x, "marker", None))
+                    stack.extend(getattr(x, "children", []))
+                if any(x in child_marks for x in marks):
+                    used = "used (children carry them)"
+                elif any(x in desc_marks for x in marks):
+                    used = "used deeper (descendants carry them)"
+                else:
+                    used = "not used"
                 found.append(f"    inline_marker {rule.id}: {', '.join(repr(x) for x in marks[:8])} -> {used}")
+        gaps = [MappedText.build(text, [(x.end, y.start)]).text for x, y in zip(kids, kids[1:]) if y.start > x.end]
         for rule in cues:
+            if getattr(rule, "scope", "lead_in") == "between":
+                hits = [g for g in gaps if _search(rule, g)]
+                if hits:
+                    lr = getattr(node, "logic_rule", None)
+                    used = "used" if lr == rule.id else f"not used (logic {node.logic or '-'})"
+                    found.append(f"    logic_cue {rule.id} ({rule.logic}, between children) matched in "
+                                 f"{len(hits)} of {len(gaps)} gaps, e.g. «{_short(hits[0], 30)}» -> {used}")
+                continue
             if not own:
-                break
+                continue
             m = _search(rule, own)
             if m:
                 lr = getattr(node, "logic_rule", None)
@@ -231,10 +254,32 @@ def explain_document(doc: Document, rules: Optional[RuleSet] = None, input_note:
         items = []
         for m in made:
             items.append(f"    made {m.kind} «{_short(m.text, 40)}» [{m.start}:{m.end}] (rule {m.rule or '-'})")
+        # where each made node sits in the criterion's clean text
+        cmt = MappedText.build(text, [(node.start, node.end)])
+        mapped = cmt.text == node.text
+        placed = []
+        for m in made:
+            if mapped:
+                placed.append((m.start, m.end, m))
+            else:  # the clean text differs from the node's: place by text
+                i = node.text.find(m.text)
+                if i >= 0:
+                    placed.append((i, i + len(m.text), m))
         for rule in ex_rules:
             ms = _finditer(rule, node.text)
             for m in ms[:3]:
-                used = "a node carries this rule" if rule.id in made_ids else "no node with this rule"
+                a, b = cmt.span(*m.span()) if mapped else m.span()
+                same = [x for s0, e0, x in placed if s0 < b and a < e0 and x.rule == rule.id]
+                other = [x for s0, e0, x in placed if s0 < b and a < e0 and x.rule != rule.id]
+                if same:
+                    used = f"made {same[0].kind} «{_short(same[0].text, 30)}»"
+                elif other:
+                    used = (f"no node from this match; it overlaps {other[0].kind} «{_short(other[0].text, 30)}» "
+                            f"made by {other[0].rule}")
+                elif rule.id in made_ids:
+                    used = "no node from this match (a node elsewhere in the criterion carries this rule)"
+                else:
+                    used = "no node from this match"
                 items.append(f"    {rule.kind} {rule.id} matched «{_short(m.group(0), 40)}» -> {used}")
         if items:
             st.items.append(f"criterion [{node.start}:{node.end}] «{_short(node.text, 50)}»")
@@ -261,7 +306,7 @@ def explain_document(doc: Document, rules: Optional[RuleSet] = None, input_note:
 def explain(text: str, input_format: str = "auto", parser: Any = None, all_rules: bool = False) -> list[Step]:
     """Parse ``text`` and explain the steps the parser took."""
     from ..inputs import read_input
-    from ..parser import Parser, parse
+    from ..parser import parse
 
     inp = read_input(text, input_format)
     if parser is None:

@@ -24,23 +24,34 @@ _W = r"(?<![A-Za-z])"
 _E = r"(?![A-Za-z])"
 
 _COMP = {
-    "<=": r"≤|⩽|<\s*=|=<|<\s*or\s*(?:equal(?:\s+to)?|=)|" + _W + r"(?:(?:not|no)\s+(?:more|greater|higher|exceeding|above|over)\s+than|not\s+(?:exceed(?:ing)?|above)|at\s+most|up\s+to|maximum(?:\s+of)?|or\s+(?:less|lower|below|fewer|younger)|and\s+below)" + _E,
-    ">=": r"≥|⩾|>\s*=|=>|>\s*or\s*(?:equal(?:\s+to)?|=)|" + _W + r"(?:(?:not|no)\s+(?:less|lower|fewer|below)\s+than|at\s+least|minimum(?:\s+of)?|or\s+(?:more|greater|higher|above|older|over)|and\s+above|and\s+older)" + _E,
-    "<": r"<|" + _W + r"(?:less\s+than|lower\s+than|fewer\s+than|below|under|younger\s+than|within)" + _E,
-    ">": r">|" + _W + r"(?:greater\s+than|more\s+than|higher\s+than|above|over|older\s+than|exceed(?:s|ing)?|beyond)" + _E,
+    "<=": r"≤|⩽|\\?<\s*/\s*\\?=|\\?<\s*\\?=|=\s*\\?<|" + _W + r"(?:(?:less|lower|fewer|smaller)\s+than\s+or\s+equal(?:\s+to)?)" + _E + r"|<\s*or\s*(?:equal(?:\s+to)?|=)|" + _W + r"(?:(?:not|no)\s+(?:more|greater|higher|exceeding|above|over)\s+than|not\s+(?:exceed(?:ing)?|above)|at\s+most|up\s+to|maximum(?:\s+of)?|or\s+(?:less|lower|below|fewer|younger)|and\s+below)" + _E,
+    ">=": r"≥|⩾|\\?>\s*/\s*\\?=|\\?>\s*\\?=|=\s*\\?>|" + _W + r"(?:(?:greater|more|higher|larger|longer|older)\s+than\s+or\s+equal(?:\s+to)?)" + _E + r"|>\s*or\s*(?:equal(?:\s+to)?|=)|" + _W + r"(?:(?:not|no)\s+(?:less|lower|fewer|below)\s+than|at\s+least|minimum(?:\s+of)?|or\s+(?:more|greater|higher|above|older|over)|and\s+above|and\s+older)" + _E,
+    "<": r"<|" + _W + r"(?:less\s+than|lower\s+than|fewer\s+than|shorter\s+than|smaller\s+than|below|under|younger\s+than|within)" + _E,
+    ">": r">|" + _W + r"(?:greater\s+than|more\s+than|higher\s+than|longer\s+than|larger\s+than|above|over|older\s+than|exceed(?:s|ing)?|beyond)" + _E,
     "=": r"=|" + _W + r"(?:equal(?:s|\s+to)?|of|is)" + _E,
     "!=": r"≠|!=|" + _W + r"(?:not\s+equal\s+to|other\s+than)" + _E,
 }
 _RANGE_CONNECTOR = regex.compile(r"^\s*(?:-|–|—|~|to|and|through|up\s+to)\s*$", regex.I)
 
 
+_ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+          "twelve"]
+
+
 def number_pattern(v: float) -> str:
-    """A regex for the ways a number is commonly written."""
+    """A regex for the ways a number is commonly written (digits, small number words, roman I-X)."""
     alts: list[str] = []
     if float(v).is_integer():
         n = int(abs(v))
         s = str(n)
         alts.append(s + r"(?:[.,]0+)?(?![\d])")
+        if n < len(_WORDS):
+            alts.append(r"(?<![A-Za-z])" + _WORDS[n] + r"(?![A-Za-z])")
+        if n == 2:
+            alts.append(r"(?<![A-Za-z])(?:twice|double)(?![A-Za-z])")
+        if 0 < n < len(_ROMAN):
+            alts.append(r"(?<![A-Za-z])(?-i:" + _ROMAN[n] + r")(?![A-Za-z])")
         if n >= 1000:
             alts.append(f"{n:,}".replace(",", r"[, ]") + r"(?![\d])")
     else:
@@ -48,6 +59,8 @@ def number_pattern(v: float) -> str:
         if "e" in s:
             s = f"{abs(v):f}".rstrip("0")
         alts.append(regex.escape(s).replace(r"\.", r"[.,·]") + r"0*(?![\d])")
+        if abs(v) == 0.5:
+            alts.append(r"(?<![A-Za-z])half(?![A-Za-z])")
         if s.startswith("0."):
             alts.append(r"(?<![\d])" + regex.escape(s[1:]) + r"0*(?![\d])")
     core = "|".join(alts)
@@ -77,8 +90,8 @@ def locate_parts(text: str, th: Any) -> dict[str, list[tuple[int, int]]]:
     if hi <= lo:
         return out
     taken: list[tuple[int, int]] = []
-    if th.subject is not None:
-        taken.append((th.subject.start, th.subject.end))
+    if th.subject is not None and not (th.subject.start <= lo and th.subject.end >= hi):
+        taken.append((th.subject.start, th.subject.end))  # (a subject covering the whole threshold is ignored)
     if th.unit is not None and th.unit.start is not None and th.unit.end is not None:
         taken.append((th.unit.start, th.unit.end))
     cond = getattr(th, "condition", None)
@@ -107,7 +120,8 @@ def locate_parts(text: str, th: Any) -> dict[str, list[tuple[int, int]]]:
                 if b > a:
                     out["comparator"].append((a, b))
             else:  # "≥3 and ≤70": the bound symbols written before each number
-                bound = r"≥|⩾|≤|⩽|[<>]\s*=?|" + _W + r"(?:between|from|at\s+least|at\s+most|up\s+to)" + _E
+                bound = "|".join([_COMP["<="], _COMP[">="], _COMP["<"], _COMP[">"],
+                                  _W + r"(?:between|from)" + _E])
                 for a, b in ((lo, low_span[0]), (low_span[1], high_span[0])):
                     found = [m.span() for m in regex.finditer(bound, text[:b], pos=a, flags=regex.I)
                              if _free(m.start(), m.end(), taken)]

@@ -9,9 +9,9 @@ import regex
 from ..models import Diagnostic, Span, Subject, Threshold, Unit
 from ..patterns import REGEX_TIMEOUT
 from . import Extraction
-from .extract import describe_match
+from .values import describe_match
 from .lexicon import Lexicon
-from .subjects import extend_list, left_subject, right_subject, split_subjects
+from .subjects import _PERSON, extend_list, left_subject, percent_of, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -35,6 +35,10 @@ _COND = regex.compile(
 _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
 _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", regex.I)
 _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z", regex.I)
+
+
+_COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units?|points?|pts?|copies|cells|beats)$", regex.I)
+_EXISTENTIAL = regex.compile(r"^(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?)\s+(?:one|a|an|single)$|^(?:one|a|an)\s+or\s+more$", regex.I)
 
 
 class _Found:
@@ -63,6 +67,8 @@ def _choose(text: str, lex: Lexicon) -> list[_Found]:
         d = describe_match(rule, m, lex, text)
         if d is None:
             continue
+        if not d.get("_unit") and _EXISTENTIAL.match(" ".join(m.group(0).split())):
+            continue  # 'at least one lesion' says something exists; it is no limit
         # trailing spaces are not part of the expression
         while e > s and text[e - 1] == " ":
             e -= 1
@@ -89,40 +95,79 @@ def _name(text: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
     return " ".join(t.split()).lower() or None
 
 
-def _attach_subjects(text: str, found: list[_Found]) -> None:
-    prev_end = 0
+_AGE_WORDS = regex.compile(r"\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
+                        r"females?|participants?|volunteers?|adolescents?|elderly|infants?|boys|girls|persons?|people|"
+                        r"individuals?|recipients?|donors?|healthy)\b", regex.I)
+_LOOSE_GAP = regex.compile(r"[^;.:\d]{0,40}", regex.I)
+
+
+def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
     prev: Optional[_Found] = None
+    n = len(text)
     for f in found:
         op = f.d.get("_op") or ""
         unit = f.d.get("unit")
-        subj = left_subject(text, prev_end, f.s)
-        if subj and prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s) and subj[0] < prev.e:
-            subj = None
-        if subj:
-            s, e = subj
-            if text[s - 2:s].strip() == "," or (s >= 2 and text[s - 2] == ","):
-                s = extend_list(text, prev_end, s)
-            f.subjects = split_subjects(text, s, e)
-        elif prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s):
+        lb = max([x for x in stops if x <= f.s] + [prev.e if prev else 0])
+        left = left_subject(text, lb, f.s)
+        same_as_prev = prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s)
+        if left and same_as_prev and left[0] < prev.e:
+            left = None
+        if left and prev is not None and prev.subjects and _PERSON.match(text[left[0]:left[1]].strip()) and unit != "a":
+            left = None  # '< 11.5 g/dL for females and < 12.5 g/dL for men': the subject carries on
+        right = None
+        if unit == "%":
+            pct = percent_of(text, f.e, min(n, f.e + 50))
+            if pct:
+                right = (pct[0], pct[1], False)
+        if right is None and (not left or (not left[2] and not unit) or unit == "a"):
+            right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
+            if right and unit == "a" and left and not right[2]:
+                right = None
+        if right and (not left or right[2] or not same_as_prev or unit == "%"):
+            s, e, is_age = right
+            f.subjects = [(s, e)]
+            f.age = is_age
+            if not is_age and f.d.get("quantity") is None and f.d.get("comparator") != "range" and unit is None:
+                f.d["quantity"] = "count"
+        elif left:
+            s, e, _ = left
+            sc = scale_after(text, s, e, f.e, min(n, f.e + 80))
+            if sc:
+                f.subjects = [sc]
+            else:
+                if s >= 2 and text[s - 2:s].rstrip().endswith(","):
+                    s = extend_list(text, lb, s)
+                f.subjects = split_subjects(text, s, e)
+        elif prev is not None and prev.subjects and (same_as_prev or _LOOSE_GAP.fullmatch(text, prev.e, f.s)):
             f.subjects = list(prev.subjects)
             f.age = prev.age
             f.inherited = True
-        if not f.subjects:
-            r = right_subject(text, f.e, min(len(text), f.e + 60), unit == "a")
-            if r:
-                s, e, is_age = r
-                f.subjects = [(s, e)]
-                f.age = is_age
-                if not is_age and f.d.get("quantity") is None and f.d.get("comparator") != "range":
-                    f.d["quantity"] = "count"
-        if _AGE_OP.search(op) or (unit == "a" and any(
-                regex.search(r"\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
-                             r"females?|participants?|volunteers?)\b", text[a:b], regex.I) for a, b in f.subjects)):
+        if _AGE_OP.search(op) or (unit == "a" and any(_AGE_WORDS.search(text, a, b) for a, b in f.subjects)):
             f.age = True
         if unit == "a" and not f.subjects:
             f.age = True
-        prev_end = f.e
+        if not f.subjects and f.d.get("_unit") and _COUNTABLE.search(f.d["_unit"][0]) and f.d["_unit"][2]:
+            f.subjects = [f.d["_unit"][2]]  # '>20 cigarettes per day': the unit is what is counted
         prev = f
+
+
+_OPEN_AFTER = regex.compile(r"\s*[(\[]\s*\Z")
+_SCALE_RANGE = regex.compile(r"(?:\bscale\s+(?:of\s+)?|\bon\s+a\s+)\Z|\A\s*(?:-?\s*points?\s+)?(?:scale|VAS|NRS)\b", regex.I)
+
+
+def _drop_restatements(text: str, found: list[_Found]) -> list[_Found]:
+    """Values that restate another in parentheses ('6-12 weeks (42 to 90 days)', 'VAS = 4 (0-10)')
+    or give a scale's own range ('on a 0-10 scale') are not limits of their own."""
+    out: list[_Found] = []
+    for f in found:
+        no_op = not f.d.get("_op") or f.rule.id.startswith("thr.range.dash")
+        if no_op and f.d.get("comparator") in ("range", "=") and (
+                (out and _OPEN_AFTER.fullmatch(text, out[-1].e, f.s))
+                or _SCALE_RANGE.search(text, max(0, f.s - 12), f.s) or _SCALE_RANGE.match(text, f.e)):
+            if not (f.d.get("comparator") == "=" and f.rule.id == "thr.set.scale"):
+                continue
+        out.append(f)
+    return out
 
 
 def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
@@ -135,6 +180,8 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
             p = roots[-1]
             last = p.alts[-1] if p.alts else p
             gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s))
+            if not gap_ok and f.subjects and not f.inherited and f.subjects[0][0] > last.e:
+                gap_ok = _GAP_OR.fullmatch(text, last.e, f.subjects[0][0])
             if gap_ok and (f.inherited or f.cond or p.subjects):
                 if f.inherited or not f.subjects:
                     f.subjects = list(p.subjects)
@@ -209,7 +256,9 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
         out.diagnostics.append(Diagnostic(code="W201", message="threshold patterns timed out on this criterion",
                                           start=a, end=b, severity="warning"))
         return out
-    _attach_subjects(text, found)
+    stops = [t[1] for t in temps if not any(f.s < t[1] and t[0] < f.e for f in found)]
+    found = _drop_restatements(text, found)
+    _attach_subjects(text, found, stops)
     # a duration is a temporal window unless it is the measured subject (life expectancy > 3 months)
     kept_t = []
     for t in temps:

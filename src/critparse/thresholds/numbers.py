@@ -24,6 +24,8 @@ _SCI = regex.compile(r"^\s*(-?[\d.,  ]+?)\s*(?:(?:[x×X*·]|\s)\s*10\s*(?:\^\s*|
 
 def _digits(s: str) -> Optional[float]:
     s = s.strip().replace("\u00a0", " ")
+    if "/" in s:  # a blood pressure '140/90': the first figure
+        s = s.split("/", 1)[0]
     neg = s.startswith("-")
     if neg:
         s = s[1:].strip()

@@ -62,7 +62,7 @@ def _compare(got: dict[str, Any], want: dict[str, Any]) -> Optional[str]:
 def _check_threshold(rule: Rule, ex: Example) -> Optional[str]:
     if not ex.expect:
         return None
-    from .extract import describe_match
+    from .values import describe_match
     from .lexicon import Lexicon
 
     m = rule.regex.search(ex.text)

@@ -47,7 +47,7 @@ def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
 
     ``exponent`` is a power of ten written with the number ("1.5 x 10^9/L"); it joins the unit.
     """
-    t = _SPACE.sub(" ", text.strip())
+    t = _SPACE.sub(" ", text.strip()).replace("\u2044", "/")
     if not t:
         return None
     if exponent:

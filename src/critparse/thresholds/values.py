@@ -96,7 +96,7 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
                 elif nums and all(n is not None for n in nums):
                     out["low"], out["high"] = float(min(nums)), float(max(nums))
     else:
-        v, exponent = _num(_g(m, "num"))
+        v, exponent = _num(_g(m, "num") or _g(m, "num2"))
         if v is None:
             return None
         out["value"] = v

@@ -1,0 +1,148 @@
+"""Pathological inputs, doubled: parse time must grow linearly (ratio per doubling <= 2.5).
+
+    python benchmarks/bench_pathological.py               # all cases, default sizes
+    python benchmarks/bench_pathological.py --quick       # smaller sizes (a smoke run)
+    python benchmarks/bench_pathological.py --structure   # structure rules only (no thresholds)
+    python benchmarks/bench_pathological.py --big         # also the 50 MB text (slow: minutes)
+    python benchmarks/bench_pathological.py --case semicolons --case circled
+
+Each case builds a text from a size ``n``; the script times the parse at n, 2n, 4n, 8n (the best
+of ``--repeat`` runs each) and prints the time ratio per doubling.  Exit status 1 when a ratio
+exceeds ``--max-ratio`` (default 2.5) at a size where the parse takes at least ``--min-time``
+seconds (below that, timer noise dominates).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+H = "Inclusion Criteria:\n\n"
+
+
+def _alt_markers(n: int) -> str:
+    out = [H]
+    for i in range(n):
+        out.append(f"{i % 9 + 1}. item {i}\n   a. sub {i}\n      1. deeper\n         a. deepest\n")
+    return "".join(out)
+
+
+def _nesting(n: int) -> str:
+    # each line indented one more space (the structure caps depth at MAX_DEPTH)
+    return H + "".join(" " * (i % 2000) + f"* level {i}\n" for i in range(n))
+
+
+CASES: dict[str, tuple[Callable[[int], str], int]] = {
+    # name: (builder, base n)
+    "comparators": (lambda n: H + "* age " + "< " * n + "18 years\n", 20_000),
+    "le_ge": (lambda n: H + "* ALT " + "≤≥" * n + " 3 x ULN\n", 20_000),
+    "comparator_lines": (lambda n: H + "".join(f"* ALT <= {i} x ULN, AST ≥ {i}.5 mg/dL; age > 18\n"
+                                                for i in range(n)), 1_000),
+    "digits": (lambda n: H + "* platelets >= " + "7" * n + " /mm3\n", 50_000),
+    "digit_groups": (lambda n: H + "* count " + "1,000 " * n + "\n", 10_000),
+    "open_parens": (lambda n: H + "* (" * 1 + "(" * n + "x" + ")" * n + "\n", 20_000),
+    "paren_numbers": (lambda n: H + "* one of: " + "".join(f"({i % 99 + 1}) x " for i in range(n)) + "\n", 5_000),
+    "paren_letters": (lambda n: H + "* one of: " + "(a) x (b) y " * n + "\n", 5_000),
+    "alt_markers": (_alt_markers, 500),
+    "alt_markers_inline": (lambda n: H + "* " + "1. a. 1. a. " * n + "\n", 5_000),
+    "semicolons": (lambda n: H + "* Any of the following:\n\n" + "x > 1; " * n + "end\n", 10_000),
+    "escaped_semicolons": (lambda n: H + "* Any of the following:\n\n" + "a \\< 1\u3000\u3000b; " * n + "end\n", 2_000),
+    "escaped_circled": (lambda n: H + "* one of: " + "① a\\<1; ② b\\>2; " * n + "\n", 2_000),
+    "semicolons_bare": (lambda n: H + "* " + ";" * n + "\n", 50_000),
+    "circled": (lambda n: H + "* " + "①②" * n + "\n", 10_000),
+    "circled_items": (lambda n: H + "* one of: " + "① a; ② b; " * n + "\n", 5_000),
+    "bullets": (lambda n: H + "* item x > 5\n" * n, 2_000),
+    "nesting": (_nesting, 1_000),
+    "escapes": (lambda n: H + "* " + "\\<\\>\\*\\_" * n + "\n", 20_000),
+    "whitespace": (lambda n: H + "* a" + " \t\u3000\u00a0" * n + "b\n", 20_000),
+    "blank_lines": (lambda n: H + "* a\n" + "\n \n\t\n" * n + "* b\n", 10_000),
+    "headings": (lambda n: "".join("Inclusion Criteria:\n* a\nExclusion Criteria:\n* b\n" for _ in range(n)), 1_000),
+    "colons": (lambda n: H + "* " + "a: " * n + "\n", 10_000),
+    "or_and": (lambda n: H + "* " + "and/or or and " * n + "\n", 10_000),
+    "long_line": (lambda n: "word " * n, 100_000),
+    "wrapped_legacy": (lambda n: "      Inclusion Criteria:\n\n" + "        - " + ("x" * 60 + "\n          ") * n, 1_000),
+    "unicode_mix": (lambda n: H + "* " + "é👍🏽\u200f\u202e①（≤）" * n + "\n", 10_000),
+}
+
+
+def _make_parser(structure_only: bool):
+    import critparse
+
+    if structure_only:
+        import critparse.patterns as P
+
+        P._DEFAULT = P.load_rules([ROOT / "patterns" / "structure"], builtin=False, check=False)
+        return critparse.Parser(extractors=()), "structure only (no threshold rules or extractor)"
+    p = critparse.Parser(extractors=("thresholds",))
+    p.parse(H + "* Age >= 18 years; ALT <= 3 x ULN within 4 weeks\n")  # fails fast if mid-edit
+    return p, "full built-in rules (structure + thresholds)"
+
+
+def _time(parse, text: str, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        parse(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="quarter sizes")
+    ap.add_argument("--structure", action="store_true", help="structure rules only")
+    ap.add_argument("--doublings", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
+    ap.add_argument("--max-ratio", type=float, default=2.5)
+    ap.add_argument("--min-time", type=float, default=0.02)
+    ap.add_argument("--case", action="append", help="run only these cases")
+    ap.add_argument("--big", action="store_true", help="also parse a 50 MB text once")
+    args = ap.parse_args(argv)
+
+    try:
+        parser, what = _make_parser(args.structure)
+    except Exception as exc:  # threshold rules mid-edit: fall back to structure only
+        print(f"full rules do not load ({exc}); using structure rules only", file=sys.stderr)
+        parser, what = _make_parser(True)
+    print(f"parser: {what}")
+    scale = args.scale * (0.25 if args.quick else 1.0)
+    worst = 0.0
+    failed = []
+    names = args.case or list(CASES)
+    print(f"{'case':20s} {'n':>9s} {'chars':>10s} {'seconds':>9s}  ratios per doubling")
+    for name in names:
+        build, base = CASES[name]
+        n = max(1, int(base * scale))
+        times, sizes = [], []
+        for _ in range(args.doublings + 1):
+            text = build(n)
+            times.append(_time(parser.parse, text, args.repeat))
+            sizes.append((n, len(text)))
+            n *= 2
+        ratios = [times[i + 1] / times[i] if times[i] > 0 else 0.0 for i in range(len(times) - 1)]
+        judged = [r for r, t in zip(ratios, times[1:]) if t >= args.min_time]
+        bad = [r for r in judged if r > args.max_ratio]
+        worst = max([worst] + judged)
+        flag = "  FAIL" if bad else ""
+        print(f"{name:20s} {sizes[-1][0]:9d} {sizes[-1][1]:10d} {times[-1]:9.3f}  "
+              + " ".join(f"{r:4.2f}" for r in ratios) + flag, flush=True)
+        if bad:
+            failed.append(name)
+    if args.big:
+        text = "Inclusion Criteria:\n\n" + "".join(
+            f"* Age >= {i % 80} years; ALT <= 3 x ULN (or <= 5 x ULN with liver metastases) ① a; ② b\n"
+            for i in range(600_000))[: 50 * 1024 * 1024]
+        t = _time(parser.parse, text, 1)
+        print(f"{'50MB':20s} {'':9s} {len(text):10d} {t:9.3f}  ({t / (len(text) / 1024) * 1000:.3f} ms/KB)")
+    print(f"worst ratio: {worst:.2f} (limit {args.max_ratio}); failed: {', '.join(failed) or 'none'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
