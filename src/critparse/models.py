@@ -54,23 +54,34 @@ class Subject(_Model):
     name: Optional[str] = None
 
 
-class Threshold(_Model):
-    """A limit on a measured subject: ``ALT <= 3 x ULN``, ``age 18-65 years``."""
+class _Node(_Model):
+    """Fields every node has (``kind`` is narrowed by each node class)."""
 
-    kind: Literal["threshold"] = "threshold"
+    kind: str
     start: int
     end: int
     text: str
     rule: Optional[str] = None
-    subject: Optional[Subject] = None
+
+
+class _Bounded(_Node):
+    """A comparator with a value or a low/high range, and its unit."""
+
     comparator: Comparator
     value: Optional[float] = None
     low: Optional[float] = None
     high: Optional[float] = None
     low_inclusive: Optional[bool] = None
     high_inclusive: Optional[bool] = None
-    values: Optional[list[str]] = None
     unit: Optional[Unit] = None
+
+
+class Threshold(_Bounded):
+    """A limit on a measured subject: ``ALT <= 3 x ULN``, ``age 18-65 years``."""
+
+    kind: Literal["threshold"] = "threshold"
+    subject: Optional[Subject] = None
+    values: Optional[list[str]] = None
     reference: Optional[str] = None
     quantity: Optional[Literal["measurement", "count", "duration", "score", "grade", "class"]] = None
     condition: Optional[Span] = None
@@ -78,42 +89,23 @@ class Threshold(_Model):
     negated: bool = False
 
 
-class Temporal(_Model):
+class Temporal(_Bounded):
     """A time window around an event: ``within 4 weeks before infusion``."""
 
     kind: Literal["temporal"] = "temporal"
-    start: int
-    end: int
-    text: str
-    rule: Optional[str] = None
-    comparator: Comparator
-    value: Optional[float] = None
-    low: Optional[float] = None
-    high: Optional[float] = None
-    low_inclusive: Optional[bool] = None
-    high_inclusive: Optional[bool] = None
-    unit: Optional[Unit] = None
     direction: Optional[Literal["before", "after", "during", "since", "until"]] = None
     anchor: Optional[Span] = None
 
 
-class VariantList(_Model):
+class VariantList(_Node):
     """An abbreviated list expanded: ``F317L/V/I`` -> F317L, F317V, F317I."""
 
     kind: Literal["variant_list"] = "variant_list"
-    start: int
-    end: int
-    text: str
-    rule: Optional[str] = None
     items: list[str]
 
 
-class Criterion(_Model):
+class Criterion(_Node):
     kind: Literal["criterion"] = "criterion"
-    start: int
-    end: int
-    text: str
-    rule: Optional[str] = None
     marker: Optional[str] = None
     label: Optional[str] = None
     logic: Optional[Logic] = None
@@ -124,14 +116,10 @@ class Criterion(_Model):
     lists: list[VariantList] = Field(default_factory=list)
 
 
-class Group(_Model):
+class Group(_Node):
     """A sub-heading or inline label owning the criteria under it."""
 
     kind: Literal["group"] = "group"
-    start: int
-    end: int
-    text: str
-    rule: Optional[str] = None
     label: str
     marker: Optional[str] = None
     heading: Optional[Span] = None
@@ -143,12 +131,8 @@ class Group(_Model):
 Child = Annotated[Union[Criterion, Group], Field(discriminator="kind")]
 
 
-class Section(_Model):
+class Section(_Node):
     kind: Literal["section"] = "section"
-    start: int
-    end: int
-    text: str
-    rule: Optional[str] = None
     type: SectionType
     heading: Optional[Span] = None
     label: Optional[str] = None
@@ -174,11 +158,8 @@ class StudyFields(_Model):
     std_ages: Optional[list[str]] = None
 
 
-class Document(_Model):
+class Document(_Node):
     kind: Literal["document"] = "document"
-    start: int
-    end: int
-    text: str
     schema_version: str = SCHEMA_VERSION
     source_format: str = "plain"
     fields: Optional[StudyFields] = None

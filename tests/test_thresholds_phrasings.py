@@ -1,0 +1,168 @@
+"""Phrasings from the threshold issue, one behaviour a test."""
+from __future__ import annotations
+
+import pytest
+
+from _thresholds_helpers import matches, one, run
+
+
+@pytest.mark.parametrize("text,cmp_", [
+    ("ALT < 3 x ULN", "<"), ("ALT ≤ 3 x ULN", "<="), ("ALT =< 3 x ULN", "<="), ("ALT <= 3 x ULN", "<="),
+    ("ALT ≦ 3 x ULN", "<="), ("ALT > 3 x ULN", ">"), ("ALT ≥ 3 x ULN", ">="), ("ALT >= 3 x ULN", ">="),
+    ("ALT => 3 x ULN", ">="), ("ALT ≧ 3 x ULN", ">="), ("ALT <or= 3 x ULN", "<="), ("ALT = 3 x ULN", "="),
+])
+def test_phrasings_symbols(text, cmp_):
+    t = one(text, comparator=cmp_, value=3, reference="ULN")
+    assert t.subject.name == "alanine aminotransferase"
+
+
+@pytest.mark.parametrize("text,cmp_", [
+    ("hemoglobin less than 9 g/dL", "<"), ("fewer than 9 lesions", "<"), ("hemoglobin lower than 9 g/dL", "<"),
+    ("hemoglobin below 9 g/dL", "<"), ("age under 9 years", "<"), ("dose up to 9 mg", "<="),
+    ("at most 9 lesions", "<="), ("maximum 9 lesions", "<="), ("no more than 9 lesions", "<="),
+    ("dose not exceeding 9 mg", "<="), ("hemoglobin greater than 9 g/dL", ">"), ("more than 9 lesions", ">"),
+    ("hemoglobin higher than 9 g/dL", ">"), ("hemoglobin above 9 g/dL", ">"), ("age over 9 years", ">"),
+    ("dose exceeding 9 mg", ">"), ("at least 9 lesions", ">="), ("minimum 9 lesions", ">="),
+    ("no less than 9 lesions", ">="), ("9 or more lesions", ">="), ("9 years or older", ">="),
+    ("9 years or above", ">="), ("aged 9 and over", ">="), ("9 g/dL or greater", ">="), ("9 mg or less", "<="),
+])
+def test_phrasings_words(text, cmp_):
+    one(text, comparator=cmp_, value=9)
+
+
+@pytest.mark.parametrize("text,low,high,li,hi", [
+    ("ECOG 0-2", 0, 2, True, True), ("ECOG 0~2", 0, 2, True, True), ("aged 18–65 years", 18, 65, True, True),
+    ("aged 18 to 65 years", 18, 65, True, True), ("aged between 18 and 65 years", 18, 65, True, True),
+    ("aged from 18 to 65 years", 18, 65, True, True), ("Aged ≥3 and ≤70 years", 3, 70, True, True),
+    ("HbA1c >6.0% to <=11.5%", 6.0, 11.5, False, True), ("Aged 18-75 years (both inclusive)", 18, 75, True, True),
+])
+def test_phrasings_ranges(text, low, high, li, hi):
+    one(text, comparator="range", low=low, high=high, low_inclusive=li, high_inclusive=hi)
+
+
+@pytest.mark.parametrize("text,names", [
+    ("ALT and AST both <3× ULN", ["alanine aminotransferase", "aspartate aminotransferase"]),
+    ("AST/ALT ≤ 2.5 × ULN", ["aspartate aminotransferase", "alanine aminotransferase"]),
+    ("AST, ALT <2.5X ULN", ["aspartate aminotransferase", "alanine aminotransferase"]),
+])
+def test_phrasings_several_subjects_one_limit(text, names):
+    found = run(text).thresholds
+    assert [t.subject.name for t in found] == names
+    assert len({(t.start, t.end, t.value) for t in found}) == 1
+
+
+def test_phrasings_alternative_limit_with_condition():
+    t = one("ALT ≤3× ULN (≤5× ULN if liver metastases)", comparator="<=", value=3)
+    assert len(t.alternatives) == 1
+    alt = t.alternatives[0]
+    assert (alt.comparator, alt.value, alt.reference) == ("<=", 5, "ULN")
+    assert alt.condition.text == "if liver metastases"
+    assert alt.subject.name == "alanine aminotransferase"
+
+
+def test_phrasings_alternative_limit_for_a_condition():
+    t = one("bilirubin ≤1.5× ULN or ≤3× ULN for Gilbert's syndrome", value=1.5)
+    assert [(a.value, a.condition.text) for a in t.alternatives] == [(3, "for Gilbert's syndrome")]
+
+
+def test_phrasings_alternatives_between_subjects():
+    t = one("INR ≤1.5× ULN, or PT ≤1.5× ULN", subject_name="international normalized ratio")
+    assert [a.subject.name for a in t.alternatives] == ["prothrombin time"]
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("platelets ≥ 100,000/mm3", 100000, "/uL"), ("platelets ≥ 100 000/mm3", 100000, "/uL"),
+    ("life expectancy of more than three (3) months", 3, "mo"), ("at least two prior regimens", 2, None),
+    ("ANC ≥ 1.5 × 10^9/L", 1.5, "10*9/L"), ("ANC ≥ 1.5x10⁹/L", 1.5, "10*9/L"), ("ANC ≥ 1.5 10*9/L", 1.5, "10*9/L"),
+    ("ANC ≥ 1.5 10E9/L", 1.5, "10*9/L"), ("ANC ≥ 1.5×109/L", 1.5, "10*9/L"), ("platelets ≥ 100 GI/L", 100, "10*9/L"),
+    ("creatinine ≤ 1,5 mg/dL", 1.5, "mg/dL"), ("bilirubin ≤ 25.6 µmol/L", 25.6, "umol/L"),
+    ("eGFR ≥ 60 mL/min/1.73 m2", 60, "mL/min/{1.73_m2}"), ("age ≥ 18 years", 18, "a"), ("within ≤ 4 weeks", None, None),
+])
+def test_phrasings_numbers_and_units(text, value, unit):
+    if value is None:
+        return
+    one(text, value=value, unit=unit)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("NYHA class III or IV", {"values": ["III", "IV"], "comparator": "="}),
+    ("acute GVHD grade II to IV", {"comparator": "range", "low": 2, "high": 4}),
+    ("stage IIIB", {"values": ["IIIB"]}),
+    ("ECOG performance status of 0, 1 or 2", {"values": ["0", "1", "2"], "subject_name": "ECOG performance status"}),
+    ("Karnofsky >= 70%", {"comparator": ">=", "value": 70, "subject_name": "Karnofsky performance status"}),
+    ("Lansky ≥ 50", {"comparator": ">=", "value": 50, "subject_name": "Lansky performance status"}),
+    ("peripheral neuropathy grade >= 2", {"comparator": ">=", "value": 2}),
+    ("neuropathy Grade 3 or higher", {"comparator": ">=", "value": 3}),
+    ("Child-Pugh A/B", {"values": ["A", "B"], "subject_name": "Child-Pugh class"}),
+])
+def test_phrasings_ordinal_scales(text, want):
+    one(text, **want)
+
+
+@pytest.mark.parametrize("text,value,cmp_", [
+    ("at least 2 tyrosine kinase inhibitors", 2, ">="), ("≥2 prior lines of therapy", 2, ">="),
+    ("no more than 3 prior regimens", 3, "<="),
+])
+def test_phrasings_counts(text, value, cmp_):
+    t = one(text, value=value, comparator=cmp_)
+    assert t.quantity == "count"
+    assert t.subject is not None and t.subject.start > t.start
+
+
+@pytest.mark.parametrize("text", [
+    "COVID-19 infection", "type 2 diabetes", "HbA1c measured", "At least one of the following criteria",
+    "meets 1 of the following", "Article L. 1121-5", "visit on 2019-03-01",
+])
+def test_phrasings_not_values(text):
+    assert run(text).thresholds == []
+
+
+def test_phrasings_duration_subject_is_a_threshold_not_a_window():
+    x = run("life expectancy > 3 months")
+    assert [t.value for t in x.thresholds] == [3] and x.temporals == []
+    x = run("disease-free survival ≥2 years after adequate treatment")
+    assert [t.value for t in x.thresholds] == [2]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("within 4 weeks before infusion", {"comparator": "<=", "value": 4, "unit": "wk", "direction": "before", "anchor": "infusion"}),
+    ("at least 28 days before leukapheresis", {"comparator": ">=", "value": 28, "unit": "d", "direction": "before"}),
+    ("within 12 months after the first remission", {"value": 12, "unit": "mo", "direction": "after", "anchor": "first remission"}),
+    ("in the past 6 months", {"comparator": "<=", "value": 6, "unit": "mo", "direction": "before"}),
+])
+def test_phrasings_temporal_windows(text, want):
+    x = run(text)
+    assert x.thresholds == []
+    assert any(matches(t, want) for t in x.temporals), [t.model_dump(exclude_none=True) for t in x.temporals]
+
+
+def test_phrasings_variant_list_expanded():
+    x = run("mutations such as T315I/A, V299L, F317L/V/I/C")
+    assert x.lists[0].items == ["T315I", "T315A", "V299L", "F317L", "F317V", "F317I", "F317C"]
+
+
+def test_phrasings_exclusion_comparator_is_never_flipped():
+    one("Exclusion: ALT > 5 x ULN", comparator=">", value=5)
+
+
+def test_phrasings_short_form_subject_gets_long_form_name():
+    x = run("PFTs ≥ 60%", {"PFTs": "pulmonary function tests"})
+    assert x.thresholds[0].subject.name == "pulmonary function tests"
+
+
+def test_phrasings_offsets_are_original_offsets():
+    from critparse.patterns import load_rules  # noqa: F401
+    from critparse.textmap import MappedText
+    from critparse.thresholds import extract
+    from _thresholds_helpers import rules
+
+    src = "* Serum bilirubin \\<2× ULN"
+    mt = MappedText.build(src, [(2, len(src))])
+    t = extract(mt, rules(), {}).thresholds[0]
+    assert src[t.start:t.end] == "\\<2× ULN" and t.text == "<2× ULN"
+    assert src[t.subject.start:t.subject.end] == "Serum bilirubin"
+
+
+def test_phrasings_text_without_numbers_is_skipped_fast():
+    x = run("Pregnant or breast-feeding women")
+    assert x.thresholds == [] and x.temporals == [] and x.lists == []

@@ -1,0 +1,38 @@
+"""Numbers and units: parsing, UCUM codes, conversions with pint."""
+from __future__ import annotations
+
+import pytest
+
+from critparse.thresholds.numbers import parse_number, roman_value
+from critparse.thresholds.units import convert, normalise
+
+from _thresholds_helpers import rules
+
+
+@pytest.mark.parametrize("text,value,exp", [
+    ("100,000", 100000, 0), ("100 000", 100000, 0), ("1,5", 1.5, 0), ("0.5", 0.5, 0), ("three (3)", 3, 0),
+    ("two", 2, 0), ("twenty-five", 25, 0), ("1.5 x 10^9", 1.5, 9), ("1.5x10⁹", 1.5, 9), ("1.5×109", 1.5, 9),
+    ("1.5 10E9", 1.5, 9), ("-2.5", -2.5, 0), ("140/90", 140, 0),
+])
+def test_units_parse_number(text, value, exp):
+    assert parse_number(text) == (value, exp)
+
+
+def test_units_roman_values():
+    assert [roman_value(r) for r in ("I", "II", "III", "IV", "IIIB")] == [1, 2, 3, 4, 3]
+
+
+@pytest.mark.parametrize("text,exp,ucum", [
+    ("mg/dL", 0, "mg/dL"), ("µmol/L", 0, "umol/L"), ("/mm3", 0, "/uL"), ("/L", 9, "10*9/L"), ("%", 0, "%"),
+    ("years", 0, "a"), ("months", 0, "mo"), ("weeks", 0, "wk"), ("days", 0, "d"), ("ml/min/1.73m²", 0, "mL/min/{1.73_m2}"),
+    ("GI/L", 0, "10*9/L"), ("mm Hg", 0, "mm[Hg]"),
+])
+def test_units_normalise_to_ucum(text, exp, ucum):
+    units = rules().of_kind("unit")
+    assert normalise(text, units, exp) == ucum
+
+
+def test_units_convert_with_pint():
+    assert convert(1, "mm**3", "uL") == pytest.approx(1)
+    assert convert(1, "mg/dL", "g/L") == pytest.approx(0.01)
+    assert convert(2, "a", "mo") == pytest.approx(24)
