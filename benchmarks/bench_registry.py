@@ -53,9 +53,10 @@ def _children_of() -> dict[int, list[int]]:
     return kids
 
 
-def _mem_kb(pid: int) -> tuple[int, int]:
-    """(VmRSS, VmHWM) of a process in kB: its resident set now and its peak since exec."""
-    rss = hwm = 0
+def _mem_kb(pid: int) -> tuple[int, int, int]:
+    """(VmRSS, VmHWM, Pss) of a process in kB: resident set now, its peak since exec, and its
+    proportional share (pages shared with other processes split between them)."""
+    rss = hwm = pss = 0
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
@@ -63,45 +64,70 @@ def _mem_kb(pid: int) -> tuple[int, int]:
                     rss = int(line.split()[1])
                 elif line.startswith("VmHWM:"):
                     hwm = int(line.split()[1])
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+                    break
     except OSError:
         pass
-    return rss, hwm
+    return rss, hwm, pss
 
 
-def _tree_mem_kb(root: int) -> tuple[int, int]:
-    """Sum of VmRSS over ``root`` and its descendants, and the largest VmHWM among them."""
+def _cpu_ticks(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(b")") + 2:].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _tree_mem_kb(root: int, cpu: dict) -> tuple[int, int, int]:
+    """Over ``root`` and its descendants: sum of VmRSS, largest VmHWM, sum of Pss; records each
+    process's CPU ticks in ``cpu`` (pid -> ticks, the last seen)."""
     kids = _children_of()
-    total = largest = 0
+    total = largest = pss_total = 0
     stack = [root]
     while stack:
         pid = stack.pop()
-        rss, hwm = _mem_kb(pid)
+        rss, hwm, pss = _mem_kb(pid)
         total += rss
+        pss_total += pss
         largest = max(largest, hwm)
+        cpu[pid] = max(cpu.get(pid, 0), _cpu_ticks(pid))
         stack.extend(kids.get(pid, ()))
-    return total, largest
+    return total, largest, pss_total
 
 
 def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> dict:
-    """Run ``cmd``: wall seconds, peak RSS of its process tree (sum over the processes, sampled every
-    50 ms) and the largest single process (its VmHWM, an exact peak)."""
+    """Run ``cmd``: wall seconds, CPU seconds of the process tree (``wait4``), peak RSS of the tree
+    (sum over the processes, sampled every 50 ms) and the largest single process (its VmHWM)."""
     with tempfile.TemporaryFile() as errf:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=stdout, stderr=errf, cwd=ROOT)
-        peak = [0, 0]
+        peak = [0, 0, 0]
+        ticks: dict = {}
         stop = threading.Event()
 
         def sample():
             while not stop.is_set():
-                total, largest = _tree_mem_kb(proc.pid)
-                peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+                for i, v in enumerate(_tree_mem_kb(proc.pid, ticks)):
+                    peak[i] = max(peak[i], v)
                 stop.wait(0.05)
 
         th = threading.Thread(target=sample, daemon=True)
         if os.path.isdir("/proc"):
             th.start()
-        proc.wait()
+        while True:
+            try:
+                _, status, usage = os.wait4(proc.pid, 0)
+                break
+            except InterruptedError:
+                continue
         wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
         stop.set()
         if th.is_alive():
             th.join()
@@ -109,7 +135,15 @@ def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> dict:
         err = errf.read().decode(errors="replace").strip()
     if proc.returncode not in (0, 1):
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
-    return {"wall": wall, "tree_rss_mb": peak[0] / 1024, "max_proc_rss_mb": peak[1] / 1024, "stderr": err}
+    hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "tree_cpu": sum(ticks.values()) / hz,
+            "tree_rss_mb": peak[0] / 1024,
+            "max_proc_rss_mb": peak[1] / 1024, "tree_pss_mb": peak[2] / 1024, "stderr": err}
+
+
+def mem(r: dict) -> str:
+    return (f"peak RSS tree {r['tree_rss_mb']:.0f} MB (PSS {r['tree_pss_mb']:.0f} MB), "
+            f"largest process {r['max_proc_rss_mb']:.0f} MB")
 
 
 def fmt_rate(n: int, nbytes: int, secs: float) -> str:
@@ -140,15 +174,16 @@ def tokenizer_seconds(texts: list[str]) -> float:
     return time.perf_counter() - t0
 
 
-def inprocess_seconds(records: list[dict]) -> float:
+def inprocess_seconds(records: list[dict]) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``Parser.parse`` on each record, in this process."""
     from critparse import Parser
 
     parser = Parser()
     parser.parse(records[0]["criteria"])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for r in records:
         parser.parse(r["criteria"], r.get("format") or "auto")
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def cli(path: Path, workers: int) -> list[str]:
@@ -196,23 +231,34 @@ def main() -> None:
         if not args.no_tokenizer:
             tok = tokenizer_seconds(texts)
             print(f"spaCy blank('en') tokenizer alone:   {fmt_rate(n, nbytes, tok)}")
-        inproc = inprocess_seconds(records)
-        print(f"Parser.parse in-process:            {fmt_rate(n, nbytes, inproc)}")
+        inproc, inproc_cpu = inprocess_seconds(records)
+        print(f"Parser.parse in-process:            {fmt_rate(n, nbytes, inproc)}  cpu {inproc_cpu:.2f} s")
 
         r1 = run_measured(cli(base, 1))
-        print(f"CLI --workers 1:                    {fmt_rate(n, nbytes, r1['wall'])}  "
-              f"peak RSS tree {r1['tree_rss_mb']:.0f} MB, largest process {r1['max_proc_rss_mb']:.0f} MB")
+        print(f"CLI --workers 1:                    {fmt_rate(n, nbytes, r1['wall'])}  cpu {r1['cpu']:.2f} s  "
+              f"{mem(r1)}")
         rn = run_measured(cli(base, args.workers))
         print(f"CLI --workers {args.workers}:                    {fmt_rate(n, nbytes, rn['wall'])}  "
-              f"peak RSS tree {rn['tree_rss_mb']:.0f} MB, largest process {rn['max_proc_rss_mb']:.0f} MB")
+              f"cpu (sampled over the tree) {rn['tree_cpu']:.2f} s  {mem(rn)}")
+        one = tmpdir / "one.jsonl"
+        one.write_bytes(lines[0] if lines[0].endswith(b"\n") else lines[0] + b"\n")
+        startup = run_measured(cli(one, 1))
 
         print("ratios:")
         if tok:
             print(f"  critparse / tokenizer throughput: in-process {tok / inproc:.2f}x, "
-                  f"CLI --workers 1 {tok / r1['wall']:.2f}x (bar >= 0.5x)")
-        print(f"  --workers {args.workers} / --workers 1: {r1['wall'] / rn['wall']:.2f}x (bar >= 1.7x)")
-        print(f"  batch overhead, CLI --workers 1 vs in-process parse: {r1['wall'] - inproc:+.2f} s "
-              f"({(r1['wall'] / inproc - 1) * 100:+.1f}%, includes interpreter start-up)")
+                  f"CLI --workers 1 {tok / r1['wall']:.2f}x, CLI --workers {args.workers} {tok / rn['wall']:.2f}x "
+                  f"(bar: single process >= 0.5x)")
+        print(f"  --workers {args.workers} / --workers 1: {r1['wall'] / rn['wall']:.2f}x wall (bar >= 1.7x); "
+              f"CPU spent {rn['tree_cpu'] / r1['cpu']:.2f}x the single process's, so on {args.workers} idle cores at most "
+              f"about {min(args.workers, os.cpu_count() or 1) * r1['cpu'] / max(rn['tree_cpu'], 1e-9):.2f}x")
+        print(f"  batch overhead of CLI --workers 1 over the in-process parse: wall {r1['wall'] - inproc:+.2f} s, "
+              f"cpu {r1['cpu'] - inproc_cpu:+.2f} s ({(r1['cpu'] / inproc_cpu - 1) * 100:+.1f}%); start-up "
+              f"(the CLI on a one-record file) {startup['wall']:.2f} s wall, {startup['cpu']:.2f} s cpu; "
+              f"per record after start-up {(r1['cpu'] - startup['cpu'] - inproc_cpu) / n * 1e3:+.2f} ms cpu")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"  (1-minute load average now {load:.2f} on {os.cpu_count()} cores: other work on the machine "
+              f"skews wall-clock figures; cpu figures are less affected)")
 
         if not args.no_scaling:
             scales = [int(s) for s in args.scales.split(",") if s.strip()]
@@ -231,7 +277,7 @@ def main() -> None:
                 print(f"  {k:3d}x {n * k:9,} trials {nbytes * k / 1e6:8.1f} MB: {r['wall']:8.2f} s "
                       f"({r['wall'] / r0['wall'] / (k / k0):.2f}x of linear)  peak RSS tree "
                       f"{r['tree_rss_mb']:.0f} MB ({(r['tree_rss_mb'] / r0['tree_rss_mb'] - 1) * 100:+.1f}% vs "
-                      f"{k0}x), largest process {r['max_proc_rss_mb']:.0f} MB")
+                      f"{k0}x; PSS {r['tree_pss_mb']:.0f} MB), largest process {r['max_proc_rss_mb']:.0f} MB")
                 if k != 1:
                     path.unlink()
     finally:

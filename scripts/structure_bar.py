@@ -11,9 +11,21 @@ a line with ``nct_id``, ``format``, ``criteria``) and prints:
   section heading or a section lead-in (must be 100%), and the trials with a gap;
 * **time** of the structure parse alone (structure rules only, no extractors) and trials/s;
 * **markdown agreement** (``ctgov-v2-markdown`` texts): the list items a CommonMark parser
-  (markdown-it-py) finds against the parser's list-item criteria -- see ``markdown_items``
-  and ``parser_items`` for exactly what is compared -- with the first disagreeing NCT ids
-  and a reason class for each;
+  (markdown-it-py) finds against the parser's list-item criteria, with the first disagreeing
+  NCT ids and a reason class for each.  What is compared, per trial:
+
+  - CommonMark side: every ``list_item`` token, keyed by its first line; depth = number of
+    enclosing list items.  An item on a line the parser made a section heading, a section
+    lead-in or a group heading ("* Inclusion Criteria:", "* Major Exclusion Criteria:") is
+    left out and does not count as an ancestor; a second item opening on the same line
+    ("* - text") is the same item.
+  - parser side: every criterion made by a line ``list_marker`` rule whose marker, as
+    written at the criterion's start, is a CommonMark list marker (``*`` ``-`` ``+`` ``1.``
+    ``1)``); an escaped ``5\\.`` / ``\\-`` (CommonMark text), a bullet ``•``, a letter or
+    roman marker and inline or run-on items are not list items to CommonMark and are left
+    out.  Depth = number of ancestors that are themselves such criteria (groups and
+    unmarked lead-in paragraphs do not count).
+  - a trial agrees when both give the same set of lines with the same depths.
 * **cross-format consistency**: each markdown text is rendered into the registry's legacy
   layout (``to_legacy``) and both parses must give the same criteria as
   (section type, depth, text).
@@ -119,8 +131,10 @@ def heading_lines(doc, starts) -> set[int]:
     """Lines where the parser put a section heading, a lead-in or a group heading."""
     out = set()
     for n in doc.iter_nodes():
-        for sp in (getattr(n, "heading", None), getattr(n, "lead_in", None)):
-            if sp is not None and n.kind in ("section", "group") and sp.end > sp.start:
+        if n.kind not in ("section", "group") or n.rule == "structure.inline_label":
+            continue  # a label inside running text ("a) one of:") is not a line heading
+        for sp in (n.heading, getattr(n, "lead_in", None)):
+            if sp is not None and sp.end > sp.start:
                 out.add(_line_of(starts, sp.start))
     return out
 
@@ -197,7 +211,10 @@ def classify_md(text: str, md: dict[int, int], ours: dict[int, int]) -> tuple[st
         ln = only_md[0]
         return "markdown-only: item the parser joined or read otherwise", ln
     ln = next(k for k in sorted(md) if md[k] != ours[k])
-    return "depth differs", ln
+    if ours[ln] > md[ln]:
+        return "depth differs: the parser nests a list of another marker family under the item before it " \
+               "(CommonMark starts a sibling list)", ln
+    return "depth differs: CommonMark keeps nesting across a heading or paragraph the parser ends the list at", ln
 
 
 # -- cross-format -----------------------------------------------------------------------
@@ -366,6 +383,7 @@ def main(argv=None) -> int:
     # 4. cross-format consistency
     same = 0
     diffs = []
+    classes: collections.Counter = collections.Counter()
     for r, d in md_recs:
         legacy = to_legacy(r["criteria"])
         try:
@@ -380,10 +398,15 @@ def main(argv=None) -> int:
         k = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
         x = a[k] if k < len(a) else None
         y = b[k] if k < len(b) else None
-        diffs.append((r["nct_id"], f"#{k}: markdown {str(x)[:70]} | legacy {str(y)[:70]}"))
+        cls = ("count" if x is None or y is None else "section type" if x[0] != y[0]
+               else "depth" if x[1] != y[1] else "text")
+        classes[cls] += 1
+        diffs.append((r["nct_id"], f"{cls} at criterion #{k}: markdown {str(x)[:70]} | legacy {str(y)[:70]}"))
     pct2 = 100.0 * same / max(1, len(md_recs))
     print(f"cross-format          {pct2:.2f}% of {len(md_recs)} markdown trials give the same (section, depth, text) "
           f"criteria when rendered as legacy text")
+    for cls, k in classes.most_common():
+        print(f"    {k:5d}  first difference in {cls}")
     for nid, why in diffs[: args.show]:
         print(f"    {nid}  {why}")
     ok = not exceptions and not empty and miss_chars == 0

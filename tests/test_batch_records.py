@@ -179,3 +179,33 @@ def test_batch_records_tree_and_pretty_formats():
     assert "\n  " in pretty and json.loads(pretty)["nct_id"] == "NCT5"
     doc = list(parse_records(rec, BatchConfig(out_format="document"), workers=1))[0].text
     assert Document.model_validate_json(doc).text == _text(5)
+
+
+def test_batch_records_internal_error_keeps_carried_fields(monkeypatch):
+    from critparse.parser import Parser
+
+    original = Parser.parse
+
+    def parse(self, text, input_format="auto"):
+        if "EXPLODE" in text:
+            raise RuntimeError("kaboom")
+        return original(self, text, input_format)
+
+    monkeypatch.setattr(Parser, "parse", parse)
+    out = list(parse_records([{"id": 1, "criteria": "EXPLODE"}, {"id": 2, "criteria": "Age >= 18 years"}], workers=1))
+    err = json.loads(out[0].text)
+    assert err["id"] == 1 and err["error"]["code"] == "E500" and "kaboom" in err["error"]["message"]
+    assert out[1].ok and json.loads(out[1].text)["id"] == 2
+
+
+def test_batch_records_pool_recycling_keeps_order():
+    from critparse.batch import ordered_pool_map, _init_record_worker, _run_record_chunk, crash_output
+
+    cfg = BatchConfig()
+    items = _jsonl_items([_line(i) for i in range(20)])
+    chunks = [items[i:i + 2] for i in range(0, 20, 2)]
+    out = [o for res in ordered_pool_map(chunks, _run_record_chunk, workers=2, initializer=_init_record_worker,
+                                         initargs=(cfg, None), on_crash=lambda it: crash_output(cfg, it),
+                                         recycle_after=3)
+           for o in res]
+    assert [json.loads(o.text)["nct_id"] for o in out] == [f"NCT{i:08d}" for i in range(20)]

@@ -327,7 +327,7 @@ class RecordProcessor:
     # -- helpers
     def _record(self, obj: dict, source, line) -> Output:
         key = self.config.text_key
-        carried = {k: v for k, v in obj.items() if k != key and k not in _RESERVED}
+        carried = _carried(obj, key)
         text = obj.get(key)
         if text is None and key not in obj and ("protocolSection" in obj or "eligibilityCriteria" in obj):
             return self.process(Item("study", obj, source, line))
@@ -343,10 +343,11 @@ class RecordProcessor:
                 fmt = declared
         self._maybe_crash(text)
         try:
-            doc = self.parser.parse(text, fmt)
+            return self._ok(carried, self.parser.parse(text, fmt))
         except CritparseError as exc:
             return self._error(carried, exc.code, exc.message, source, line)
-        return self._ok(carried, doc)
+        except Exception as exc:
+            return self._error(carried, "E500", f"internal error: {type(exc).__name__}: {exc}", source, line)
 
     def _maybe_crash(self, text: str) -> None:
         if self.crash_on and self.crash_on in text:
@@ -380,6 +381,10 @@ class RecordProcessor:
         return Output(False, _tree_header(carried) + f"error {code}: {message}" + (f" ({where})" if where else ""))
 
 
+def _carried(obj: dict, text_key: str) -> dict:
+    return {k: v for k, v in obj.items() if k != text_key and k not in _RESERVED}
+
+
 def _tree_header(carried: dict) -> str:
     ident = carried.get("nct_id") or carried.get("id") or carried.get("source")
     return f"== {ident} ==\n" if ident else ""
@@ -390,14 +395,18 @@ def crash_output(config: BatchConfig, item: Item) -> Output:
     proc = RecordProcessor.__new__(RecordProcessor)
     proc.config = config
     carried: dict = {}
+    obj = item.payload
     if item.kind == "line":
         try:
             obj = json.loads(item.payload)
-            if isinstance(obj, dict):
-                carried = {k: v for k, v in obj.items() if k != config.text_key and k not in _RESERVED}
         except ValueError:
-            pass
-    elif item.kind in ("text", "study"):
+            obj = None
+    if item.kind in ("line", "record") and isinstance(obj, dict):
+        carried = _carried(obj, config.text_key)
+    elif item.kind == "study" and isinstance(obj, dict):
+        ident = (obj.get("protocolSection") or {}).get("identificationModule") or {}
+        carried = {"nct_id": ident.get("nctId"), "source": item.source}
+    elif item.kind == "text":
         carried = {"source": item.source}
     return proc._error(carried, "E210", "the parser process crashed on this record (twice); record skipped",
                        item.source, item.line)
@@ -409,8 +418,19 @@ def crash_output(config: BatchConfig, item: Item) -> Output:
 _WORKER: Any = None
 
 
+def _quiet_interrupts() -> None:
+    """Ctrl-C is the parent's to handle (it stops the pool); workers just stop with it."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):
+        pass
+
+
 def _init_record_worker(config: BatchConfig, crash_on: Optional[str]) -> None:
     global _WORKER
+    _quiet_interrupts()
     _WORKER = RecordProcessor(config, crash_on)
 
 
@@ -423,6 +443,7 @@ def _init_pipe_worker(pattern_dirs, extractors, crash_on: Optional[str]) -> None
     global _WORKER
     from .parser import Parser
 
+    _quiet_interrupts()
     _WORKER = (Parser(pattern_dirs, extractors), crash_on or None)
 
 
@@ -471,13 +492,18 @@ def _mp_context():
     return ctx
 
 
+_WARM_TEXT = ("Inclusion Criteria:\n\n* Age >= 18 years\n* Alanine aminotransferase (ALT) <= 3 x upper limit of "
+              "normal (ULN) within 4 weeks\n\nExclusion Criteria:\n\n* Pregnancy\n")
+
+
 def _warm_fork_server() -> None:
+    """In the fork server: compile the default rules and run one parse, so that what the parse
+    loads lazily (rules, spaCy for abbreviations) is loaded once and shared by every worker."""
     os.environ.pop(_WARM_ENV, None)
     try:
-        from . import build, thresholds  # noqa: F401  (modules the parse imports lazily)
         from .parser import Parser
 
-        Parser()  # compiles the default rules once, in the fork server
+        Parser().parse(_WARM_TEXT)
     except Exception:  # a worker will report it when it builds its own Parser
         pass
 
@@ -499,7 +525,7 @@ def _chunked(items: Iterable, size: int, max_chars: int = _CHUNK_MAX_CHARS) -> I
 def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, workers: int,
                      initializer: Callable, initargs: tuple, on_crash: Callable[[Any], Any],
                      local: Optional[Callable[[list], list]] = None,
-                     max_inflight: Optional[int] = None) -> Iterator[list]:
+                     max_inflight: Optional[int] = None, recycle_after: int = 256) -> Iterator[list]:
     """Run ``fn`` on each chunk on ``workers`` processes and yield the result lists in chunk order.
 
     At most ``max_inflight`` chunks (default ``3 * workers``) are submitted and not yet yielded.
@@ -508,6 +534,10 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
     that item's result.  If worker processes cannot even start (a broken ``__main__`` module, no
     resources), the rest runs in-process with ``local(chunk)`` after a RuntimeWarning (without
     ``local``: CritparseError ``E212``).  Closing the generator early shuts the pools down.
+
+    Every ``recycle_after`` chunks the pool is drained and replaced by fresh workers (forked from
+    the warm fork server: cheap), so whatever a long run leaves in a worker's memory (caches, a
+    growing vocabulary, fragmentation) cannot grow with the input.
     """
     from collections import deque
 
@@ -541,20 +571,27 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
         return isolate(chunk[:mid]) + isolate(chunk[mid:])
 
     exhausted = False
+    used = 0  # chunks submitted to the current pool
     try:
         while True:
-            while not exhausted and len(pending) < max_inflight:
+            while not exhausted and len(pending) < max_inflight and used < recycle_after:
                 try:
                     chunk = next(it)
                 except StopIteration:
                     exhausted = True
                     break
+                used += 1
                 try:
                     pending.append((chunk, pool.submit(fn, chunk)))
                 except BrokenProcessPool:
                     pending.append((chunk, None))
             if not pending:
-                return
+                if exhausted:
+                    return
+                pool.shutdown(wait=True)  # drained: replace the workers
+                pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
+                used = 0
+                continue
             chunk, fut = pending[0]
             try:
                 if fut is None:
@@ -584,6 +621,7 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
                     else:
                         yield isolate(ch)
                 pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
+                used = 0
                 continue
             pending.popleft()
             yield res

@@ -114,7 +114,8 @@ def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs
     SOURCE: a text file (ClinicalTrials.gov v2 markdown, legacy text or plain; detected unless
     --input-format), '-' for standard input (the default), a JSONL file (one record a line, read as
     a stream), a JSON file of v2 study records (one, a list, or an API download {"studies": [...]}),
-    a directory (its files, recursively) or a quoted glob ('data/**/*.md').
+    a directory (its files, recursively) or a quoted glob ('data/**/*.md').  JSONL is streamed
+    (memory stays flat); a JSON file is read whole.
 
     \b
     Output: one record per input record, in input order.
@@ -129,6 +130,13 @@ def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs
       auto   json for a single text or study, jsonl otherwise (the default).
     A JSONL record's own "format" field (e.g. ctgov-legacy-text) is used unless --input-format.
     Blank JSONL lines are skipped.
+
+    \b
+    Error codes in "error" lines: E201 study record without eligibility text, E204 invalid JSON,
+    E206 not UTF-8, E207 no text field (or not a string), E208 file cannot be read, E210 the record
+    crashed the parser process twice, E211 line is not a JSON object, E500 internal error.
+    A progress line (records, records/s, ETA) is drawn on stderr when it is a terminal, and a
+    summary line is printed at the end (both off with --quiet).
 
     \b
     Exit status: 0 all records parsed; 1 some records failed (see their "error" lines);

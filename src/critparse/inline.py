@@ -19,7 +19,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
           "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
 _TAIL = regex.compile(r"(?:[\s;,.]|\b(?:and/or|or|and)\b)*$", regex.I)
 _MAYBE = regex.compile(r"[)\uff09\u2460-\u2473\u2776-\u277f\u278a-\u2793]|(?:^|[\s:;,])ii\.\s")
-_LABEL_TAIL = regex.compile(r"(?:^|[;.]\s*)(?P<label>[^;.:]{1,60}):\s*$")
+_CIRCLED = regex.compile(r"[\u2460-\u2473\u2776-\u277f\u278a-\u2793]")
+_LABEL_TAIL = regex.compile(r"(?:^|[;.:]\s*)(?P<label>[^;.:]{1,60}):\s*$")
 
 
 def ordinal_value(family: str, n: str) -> Optional[int]:
@@ -88,7 +89,13 @@ def find_enumeration(mt: MappedText, rules: RuleSet) -> Optional[Enumeration]:
     if len(text) < 6 or not _MAYBE.search(text):
         return None
     best = None
+    has_paren = ")" in text
+    has_circled = _CIRCLED.search(text) is not None
     for rule, rx in rules.compiled("inline_marker"):
+        fam = rule.family
+        # a family whose markers cannot occur in the text is not tried
+        if ("paren" in fam and not has_paren) or (fam.startswith("circled") and not has_circled):
+            continue
         found = []
         for m in rx.finditer(text, timeout=1.0):
             v = ordinal_value(rule.family, m.group("n"))

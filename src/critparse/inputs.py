@@ -7,13 +7,14 @@ index the record's ``eligibilityCriteria`` string, which the document keeps as `
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import regex
 
 from .errors import InputError
-from .models import StudyFields
+from .models import Diagnostic, StudyFields
 
 FORMATS = ("auto", "text", "ctgov-v2-markdown", "ctgov-legacy-text", "json")
 
@@ -27,6 +28,28 @@ class InputText:
     format: str
     fields: Optional[StudyFields] = None
     record: Optional[dict] = None
+    diagnostics: list = field(default_factory=list)  # Diagnostic s about the input itself
+
+
+# Lone surrogates (U+D800-U+DFFF as single code points: "\ud800", or json.loads('"\\ud800"'))
+# cannot be encoded as UTF-8, so a Document holding one could not be written as JSON.  Each is
+# replaced by U+FFFD, one character for one, so every offset still indexes the caller's string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> tuple[str, list]:
+    """``text`` with lone surrogates replaced by U+FFFD, and a diagnostic for each run of them."""
+    if _SURROGATE.search(text) is None:
+        return text, []
+    diags = []
+    for m in _SURROGATE.finditer(text):
+        if diags and diags[-1].end == m.start():
+            diags[-1].end = m.end()
+        elif len(diags) < 100:
+            diags.append(Diagnostic(code="input.surrogate", severity="warning", start=m.start(), end=m.end(),
+                                    message="lone UTF-16 surrogate code point(s) replaced by U+FFFD "
+                                            "(the text cannot be encoded as UTF-8 otherwise)"))
+    return _SURROGATE.sub("\ufffd", text), diags
 
 
 def detect_text_format(text: str) -> str:
@@ -77,7 +100,8 @@ def studies_of(obj: Any) -> list[dict]:
 
 def input_from_study(study: dict) -> InputText:
     text, fields = _study_fields(study)
-    return InputText(text=text, format=detect_text_format(text), fields=fields, record=study)
+    text, diags = scrub_surrogates(text)
+    return InputText(text=text, format=detect_text_format(text), fields=fields, record=study, diagnostics=diags)
 
 
 def read_input(raw: str, input_format: str = "auto") -> InputText:
@@ -100,8 +124,9 @@ def read_input(raw: str, input_format: str = "auto") -> InputText:
             return input_from_study(studies[0])
         if input_format == "json":
             raise InputError("the JSON is not a study record (no eligibilityCriteria)", code="E201")
+    raw, diags = scrub_surrogates(raw)
     fmt = detect_text_format(raw) if input_format == "auto" else input_format
-    return InputText(text=raw, format=fmt)
+    return InputText(text=raw, format=fmt, diagnostics=diags)
 
 
 def _looks_like_study(obj: Any) -> bool:

@@ -20,6 +20,7 @@ _TRAIL_WS = regex.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\ufeff]+$")
 _TERMINAL = ".!?:;"
 _MAX_HEADING = 100
 _DOUBLE_OK = ("bullet", "number", "number_paren")
+_DOUBLE_FIRST = frozenset("-*+\u2022\u00b70123456789")
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Block:
     section: Optional[str] = None       # headings: inclusion | exclusion | unspecified
     label: Optional[str] = None         # headings and sub-headings
     lead_in: bool = False               # heading rule that reads as a lead-in sentence
-    rank: int = 1                       # sub-headings: 0 ALL-CAPS, 1 "Label:", 2 bare label (nests under lower ranks)
+    rank: int = 1                       # sub-headings: 0 ALL-CAPS heading, 1 "Label:" or bare label (nests under rank 0)
     heading_end: int = 0                # headings/sub-headings: end of the heading; items: end of the marker line
     mt: Optional[MappedText] = None     # clean content (filled by finish())
 
@@ -57,27 +58,29 @@ class Block:
         self.mt = MappedText.build(source, self.segments)
 
 
+_WS_CHARS = " \t\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\ufeff"
+
+
 def split_lines(text: str) -> list[Line]:
-    """Non-blank lines with their offsets and indentation; blank lines only set ``blank_before``."""
+    """Non-blank lines with their offsets and indentation; blank lines only set ``blank_before``.
+
+    Line breaks are those of ``str.splitlines`` (CRLF, CR, LF, VT, FF, FS, GS, RS, NEL, LS, PS).
+    """
     lines: list[Line] = []
     pos = 0
     blank = True
-    n = len(text)
-    breaks = [m.span() for m in _BREAK.finditer(text)]
-    breaks.append((n, n))
-    for b0, b1 in breaks:
-        s, e = pos, b0
-        pos = b1
-        lead = _LEAD_WS.match(text, s, e)
-        cs = lead.end() if lead else s
-        if cs >= e:
+    for raw in text.splitlines(True):
+        s = pos
+        pos += len(raw)
+        body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        lead = body.lstrip(_WS_CHARS)
+        if not lead:
             blank = True
             continue
-        tail = _TRAIL_WS.search(text, cs, e)
-        ce = tail.start() if tail else e
-        ws = text[s:cs]
-        indent = len(ws) + 3 * ws.count("\t")
-        lines.append(Line(cs, ce, indent, blank))
+        ws = body[: len(body) - len(lead)]
+        cs = s + len(ws)
+        ce = cs + len(lead.rstrip(_WS_CHARS))
+        lines.append(Line(cs, ce, len(ws) + 3 * ws.count("\t"), blank))
         blank = False
     return lines
 
@@ -100,11 +103,18 @@ class LineClassifier:
         self.headings = rules.compiled("section_heading")
         self.heading_any = rules.union("section_heading")[0]
         self.bare_labels = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "parent"]
+        self.line_subheadings = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "line"]
+        self.marker_has_n = "n" in rules.union("list_marker")[0].groupindex
 
-    def heading(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]", int]]:
-        """(rule, match, end of heading in clean text) when the line opens a section."""
+    def heading(self, text: str, item: bool = False) -> Optional[tuple[Rule, "regex.Match[str]", int]]:
+        """(rule, match, end of heading in clean text) when the line opens a section.
+
+        Without a colon, a heading with a long label ("Patient's eligibility of NPWT in the
+        opinion of ...") is a sentence, and so is one with any label on a list item."""
         if not text:
             return None
+        if len(text) > _MAX_HEADING and ":" not in text[:_MAX_HEADING]:
+            return None  # a heading ends the line or its ':' comes early
         text = text[:_MAX_HEADING + 20]  # a heading is short; what follows its ':' is not read here
         if self.heading_any.match(text, timeout=1.0) is None:
             return None
@@ -113,12 +123,17 @@ class LineClassifier:
             if not m:
                 continue
             rest = text[m.end():]
-            stripped = rest.lstrip()
+            stripped = rest.lstrip(" *_")  # "**Inclusion Criteria**:" -- emphasis closes the heading
             if not stripped:
-                return rule, m, m.end()
+                label = m.groupdict().get("label") or ""
+                if len(label) > 30 or (item and label):
+                    continue
+                return rule, m, len(text)
             if stripped.startswith(":"):
                 colon = m.end() + (len(rest) - len(stripped)) + 1
-                if colon <= _MAX_HEADING:
+                after = text[colon:]
+                colon += len(after) - len(after.lstrip("*_"))  # "**Exclusion Criteria:**"
+                if colon <= _MAX_HEADING + 4:
                     return rule, m, colon
         return None
 
@@ -126,10 +141,13 @@ class LineClassifier:
         return self.rules.match_first("list_marker", text)
 
     def subheading(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
-        if len(text) > 80 or ":" not in text:  # every sub-heading ends its label with a colon
+        if ":" not in text[:80]:  # every sub-heading ends its (short) label with a colon
             return None
-        found = self.rules.match_first("subheading", text)
-        return found if found is not None and found[0].scope == "line" else None
+        for rule, rx in self.line_subheadings:
+            m = rx.match(text, timeout=1.0)
+            if m:
+                return rule, m
+        return None
 
 
 def heading_label(m: "regex.Match[str]") -> Optional[str]:
@@ -152,23 +170,28 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
     cls = LineClassifier(rules)
     wrapped = fmt == "ctgov-legacy-text" or (fmt != "ctgov-v2-markdown" and _looks_wrapped(lines, text))
     legacy = fmt == "ctgov-legacy-text"
+    base_col = min((ln.indent for ln in lines), default=0)
     blocks: list[Block] = []
     cur: Optional[Block] = None
     last_item_by_indent: dict[int, Block] = {}
     prev_width = 0
-    prev_text_col = -1
-    for ln in lines:
+    prev_text_col = prev_start_col = prev_end_col = -1
+    skip = -1
+    for idx, ln in enumerate(lines):
+        if idx == skip:
+            continue
         lmt = MappedText.build(text, [(ln.start, ln.end)])
         clean = lmt.text
         mk = cls.marker(clean)
         raw_indent = ln.indent
         if (mk is not None and legacy and not ln.blank_before and cur is not None and cur.kind in ("item", "para")
-                and raw_indent == prev_text_col):
+                and (raw_indent == prev_text_col or (raw_indent == prev_start_col and prev_end_col >= 65))):
             # legacy hard wrap: "...stage II -\n IV) or ..." -- a line aligned under the text
-            # of the line before (no blank line between) continues it, whatever it starts with
+            # of the line before (no blank line between), or under its start when that line
+            # was full, continues it, whatever it starts with
             mk = None
         if mk is not None and mk[1].end() < len(clean):
-            inner = cls.marker(clean[mk[1].end():])
+            inner = cls.marker(clean[mk[1].end():]) if clean[mk[1].end()] in _DOUBLE_FIRST else None
             if inner is not None and inner[0].family in _DOUBLE_OK and mk[0].family == "bullet":
                 # "* - text", "* 1. text": a bullet with a second marker -- one item, one marker
                 mk = (mk[0], mk[1], mk[1].end() + inner[1].end())
@@ -176,13 +199,26 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
         body_clean = clean[mk_end:] if mk else clean
         body_start = lmt.orig_start(mk_end) if mk and mk_end < len(clean) else ln.end if mk else ln.start
         prev_text_col = raw_indent + (body_start - ln.start if mk is not None and body_start < ln.end else 0)
-        hd = cls.heading(body_clean)
-        if hd is not None and cur is not None and not ln.blank_before and mk is None and cur.kind in ("item", "para"):
-            # "...prior to study\n inclusion in the study": a wrapped line that reads as a
-            # heading word is a heading only when it starts with a capital and the line
-            # before ended its sentence
-            prev_clean = text[cur.segments[-1][1] - 1] if cur.segments else ""
-            if body_clean[:1].islower() or (wrapped and prev_clean not in ".:;!?"):
+        prev_start_col, prev_end_col = raw_indent, raw_indent + ln.end - ln.start
+        hd = None
+        may_head = not (cur is not None and not ln.blank_before and mk is None and cur.kind in ("item", "para") and (
+            body_clean[:1].islower() or (wrapped and cur.segments and text[cur.segments[-1][1] - 1] not in ".:;!?")))
+        # "...prior to study\n inclusion in the study": a wrapped line that reads as a heading
+        # word is a heading only when it starts with a capital and the line before ended its sentence
+        if may_head:
+            hd = cls.heading(body_clean, item=mk is not None)
+        nxt = lines[idx + 1] if may_head and wrapped and mk is None and idx + 1 < len(lines) else None
+        if (nxt is not None and not nxt.blank_before and nxt.indent == ln.indent and raw_indent + ln.end - ln.start >= 60
+                and not body_clean.endswith(":") and (hd is None or hd[2] >= len(body_clean))):
+            # a hard-wrapped line that the next one continues: a heading may run over both
+            # ("...the following inclusion / criteria:"), and a line-long heading match that
+            # the sentence goes on from ("...will be excluded from / study entry:") is none
+            two = MappedText.build(text, [(ln.start, ln.end), (nxt.start, nxt.end)])
+            hd2 = cls.heading(two.text) if len(two.text) <= _MAX_HEADING + 20 else None
+            if hd2 is not None and hd2[2] > len(body_clean) + 1 and cls.marker(two.text[len(body_clean) + 1:]) is None:
+                lmt, clean, body_clean, hd, skip = two, two.text, two.text, hd2, idx + 1
+                ln = Line(ln.start, nxt.end, ln.indent, ln.blank_before)
+            else:
                 hd = None
         if hd is not None:
             rule, m, hend = hd
@@ -206,17 +242,20 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             # ("  -  x", " 1. x", "10. x"); read items by their text column and paragraphs as
             # if at that level, so a paragraph at 8 and the items at 10 after it are siblings.
             if mk is not None:
-                ln.indent += (body_start - ln.start if body_start < ln.end else 3) - 3
+                off = (body_start - ln.start if body_start < ln.end else 3) - 3
+                # an author's own "- x" at the paragraph column is at the paragraphs' level
+                ln.indent = max(ln.indent + off, ln.indent + 2 if ln.indent <= base_col else 0)
             else:
                 ln.indent += 2
         if mk is not None:
             rule, m = mk[0], mk[1]
-            fam, ordinal = rule.family, (m.groupdict().get("n") or "")
+            fam, ordinal = rule.family, ((m.group("n") if cls.marker_has_n else None) or "")
             prev = last_item_by_indent.get(ln.indent)
             fam, ordinal = _roman_or_letter(fam, ordinal, prev)
             cur = Block("item", ln.start, ln.indent, [(body_start, ln.end)] if body_start < ln.end else [],
                         blank_before=ln.blank_before, marker=m.group("marker"), family=fam, ordinal=ordinal,
                         rule=rule.id, heading_end=ln.end)
+            cur.mt = lmt.slice(mk_end, len(clean))  # rebuilt by finish() if lines are joined to it
             blocks.append(cur)
             last_item_by_indent[ln.indent] = cur
             prev_width = ln.end - ln.start + ln.indent
@@ -244,9 +283,11 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             continue
         if cont:
             cur.segments.append((ln.start, ln.end))
+            cur.mt = None
             continue
         cur = Block("para", ln.start, ln.indent, [(ln.start, ln.end)], blank_before=ln.blank_before,
                     rule="structure.paragraph")
+        cur.mt = lmt
         blocks.append(cur)
     for b in blocks:
         if b.mt is None:
@@ -323,8 +364,8 @@ def _ordinal_of(marker: str, like: Optional[str]) -> str:
 
 def _bare_label_headings(blocks: list[Block], cls: "LineClassifier") -> None:
     """A one-line unmarked label with list items right under it ("Hepatic" then its bullets,
-    the PDQ layout) heads a group: it becomes a sub-heading of a lower rank than a
-    "PATIENT CHARACTERISTICS:" heading above it."""
+    the PDQ layout) heads a group: it becomes a sub-heading that nests under an ALL-CAPS
+    heading above it ("PATIENT CHARACTERISTICS:") and stands beside a "Label:" one."""
     rules = cls.bare_labels
     if not rules:
         return
@@ -336,7 +377,7 @@ def _bare_label_headings(blocks: list[Block], cls: "LineClassifier") -> None:
         for rule, rx in rules:
             m = rx.match(b.mt.text, timeout=1.0)
             if m:
-                b.kind, b.rule, b.label, b.rank = "subheading", rule.id, m.group("label").strip(), 2
+                b.kind, b.rule, b.label, b.rank = "subheading", rule.id, m.group("label").strip(), 1
                 b.heading_end = b.end
                 break
 

@@ -189,8 +189,12 @@ def _read_source(path: Path, display: str) -> list[tuple[int, dict]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PatternError(f"not UTF-8 (byte offset {exc.start})", file=display, line=line, code="E102") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
     out = []
-    for n, line in enumerate(text.splitlines(), 1):
+    # split on "\n" only: str.splitlines() also breaks at \x0b, \x0c, \x1c-\x1e, \x85, U+2028/9,
+    # which may sit inside a JSON string and would shift every line number after them
+    for n, line in enumerate(text.split("\n"), 1):
         s = line.strip()
         if not s or s.startswith("#"):
             continue
@@ -207,7 +211,9 @@ def _read_source(path: Path, display: str) -> list[tuple[int, dict]]:
 
 def _validate(obj: dict, display: str, line: int) -> Rule:
     kind = obj.get("kind")
-    if kind not in _KINDS:
+    if "kind" not in obj:
+        raise PatternError("the rule has no 'kind'", file=display, line=line, field="kind", code="E104")
+    if not isinstance(kind, str) or kind not in _KINDS:
         known = ", ".join(sorted(_KINDS))
         raise PatternError(f"unknown rule kind {kind!r}; known kinds: {known}", file=display, line=line,
                            field="kind", code="E104")
@@ -237,7 +243,12 @@ def check_examples(rule: Rule) -> list[str]:
     problems = []
     check = _KINDS.get(rule.kind, (None, None))[1]
     for i, ex in enumerate(rule.example_objects()):
-        m = rule.regex.search(ex.text, timeout=REGEX_TIMEOUT)
+        try:
+            m = rule.regex.search(ex.text, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            problems.append(f"examples[{i}]: pattern timed out after {REGEX_TIMEOUT:g} s on {ex.text!r} "
+                            "(catastrophic backtracking?)")
+            continue
         if m is None:
             problems.append(f"examples[{i}]: pattern does not match {ex.text!r}")
             continue
@@ -245,11 +256,21 @@ def check_examples(rule: Rule) -> list[str]:
             problems.append(f"examples[{i}]: matched {m.group(0)!r}, expected {ex.match!r}")
             continue
         if check is not None:
-            msg = check(rule, ex)
+            try:
+                msg = check(rule, ex)
+            except TimeoutError:
+                msg = f"pattern timed out on {ex.text!r} (catastrophic backtracking?)"
+            except Exception as exc:  # a malformed 'expect' must not crash the loader
+                msg = f"cannot check the example's expectations: {type(exc).__name__}: {exc}"
             if msg:
                 problems.append(f"examples[{i}]: {msg}")
     for i, text in enumerate(rule.counter_examples):
-        m = rule.regex.search(text, timeout=REGEX_TIMEOUT)
+        try:
+            m = rule.regex.search(text, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            problems.append(f"counter_examples[{i}]: pattern timed out after {REGEX_TIMEOUT:g} s on {text!r} "
+                            "(catastrophic backtracking?)")
+            continue
         if m is not None:
             problems.append(f"counter_examples[{i}]: pattern matches {m.group(0)!r} in {text!r}")
     return problems
@@ -273,7 +294,8 @@ def rule_files(directory: Path) -> list[Path]:
         return [directory]
     if not directory.is_dir():
         raise PatternError("no such rule file or directory", file=str(directory), code="E101")
-    return sorted(p for p in directory.rglob("*.jsonl") if p.is_file())
+    found = sorted(p for p in directory.rglob("*.jsonl") if p.is_file())
+    return found
 
 
 def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool = True,
@@ -291,10 +313,13 @@ def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool =
     for e in extra:
         d = Path(e)
         files = rule_files(d)
+        if not files:
+            raise PatternError("the directory holds no *.jsonl rule files", file=str(d), code="E101")
         sources += [(p, str(p)) for p in files]
     rs = RuleSet()
     parsed: list[Rule] = []
     builtin_ids: set[str] = set()
+    user_sources = {display for _, display in sources if not display.startswith("patterns/")}
     for path, display in sources:
         seen_here: set[str] = set()
         for line, obj in _read_source(path, display):
@@ -302,8 +327,11 @@ def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool =
             if rule.id in seen_here:
                 raise PatternError(f"duplicate rule id {rule.id!r}", file=display, line=line, field="id",
                                    code="E107")
-            if rule.id in rs.rules and display.startswith("patterns/") and rule.id in builtin_ids:
-                raise PatternError(f"duplicate rule id {rule.id!r} (also at {rs.rules[rule.id].where})",
+            prev = rs.rules.get(rule.id)
+            if prev is not None and (prev._source in user_sources or display.startswith("patterns/")):
+                # a user rule may replace a built-in rule; two built-in rules, or two user rules,
+                # with one id are ambiguous
+                raise PatternError(f"duplicate rule id {rule.id!r} (also at {prev.where})",
                                    file=display, line=line, field="id", code="E107")
             seen_here.add(rule.id)
             if display.startswith("patterns/"):
@@ -324,7 +352,36 @@ def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool =
                 field_name = problems[0].split(":", 1)[0]
                 raise PatternError(f"rule {rule.id!r}: {problems[0].split(': ', 1)[1]}", file=rule._source,
                                    line=rule._line, field=field_name, code="E108")
+    # the one-alternation-per-kind unions are built lazily at parse time; a user rule can break
+    # its kind's union (e.g. a numbered back-reference \\1 shifts once rules are combined), so
+    # build the unions of every kind holding a user rule now: errors belong to load time
+    user_kinds = {r.kind for r in rs.rules.values() if r._source in user_sources and r.kind != "macro"}
+    for kind in sorted(user_kinds):
+        _check_union(rs, kind)
     return rs
+
+
+def _check_union(rs: RuleSet, kind: str) -> None:
+    try:
+        rs.union(kind)
+        return
+    except regex.error as exc:
+        first_error = exc
+    rules = rs.of_kind(kind)
+    # find the first rule whose addition breaks the alternation (error path only: quadratic is fine)
+    culprit = rules[-1]
+    for i in range(len(rules)):
+        sub = RuleSet(rules={r.id: r for r in rules[: i + 1]} | {r.id: r for r in rs.rules.values()
+                                                                  if r.kind == "macro"})
+        try:
+            sub.union(kind)
+        except regex.error:
+            culprit = rules[i]
+            break
+    rs._union.pop(kind, None)
+    raise PatternError(f"rule {culprit.id!r} cannot be combined with the other {kind!r} rules: {first_error} "
+                       "(numbered back-references such as \\1 are not supported; use a named group (?P=name))",
+                       file=culprit._source, line=culprit._line, field="pattern", code="E109")
 
 
 _KIND_MODULES = ("critparse.structure_rules", "critparse.thresholds.rules")

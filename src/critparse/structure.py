@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+import regex
+
 from .inline import between_logic, find_enumeration, lead_logic, split_semicolons
 from .lines import Block, scan_blocks
 from .models import Criterion, Diagnostic, Group, Section, Span
@@ -18,6 +20,13 @@ from .patterns import RuleSet
 from .textmap import MappedText
 
 MAX_DEPTH = 40
+_FOLLOWING = regex.compile(r"\b(?:the\s+following|below)\b", regex.I)
+# an unmarked paragraph that stops mid-sentence ("For Phase 2, patients must have") leads in
+# to what follows, like one ending in ':'
+_INCOMPLETE = regex.compile(r"\b(?:have|has|be|are|is|include|includes|including|following|either|must|should|"
+                            r"with|of|if\s+they|who|by)$", regex.I)
+_SUBJECTS = regex.compile(r"(?:(?:all|eligible|potential|the|study|trial)\s+){0,2}(?:patients|subjects|participants|"
+                          r"individuals|volunteers|persons|people|women|men|children|candidates|they)\b", regex.I)
 Node = Union[Criterion, Group, Section]
 
 
@@ -50,17 +59,52 @@ class _Builder:
         self.criteria: list[tuple[Criterion, MappedText]] = []
         self.diagnostics: list[Diagnostic] = []
         self.stack: list[_Frame] = []
+        self.block_label: Optional[str] = None   # label of the repeated block ("Cohort 2") the sections are in
 
     # -- sections ---------------------------------------------------------------
     def open_section(self, block: Optional[Block]) -> None:
         if block is None:
             sec = Section(start=0, end=0, text="", type="unspecified", rule="structure.no_heading")
         else:
-            sec = Section(start=block.start, end=block.heading_end, text=block.mt.text.rstrip(": "),
-                          type=block.section, rule=block.rule, label=block.label,
-                          heading=Span(start=block.start, end=block.heading_end, text=block.mt.text))
+            label_node = self._take_block_label()
+            start, text = block.start, block.mt.text
+            if label_node is not None:
+                # "Cohort 2:" / "Healthy controls -" right above the heading: the block's label
+                self.block_label = label_node.text.strip(" -:\u2013") or None
+                start, text = label_node.start, label_node.text + " " + block.mt.text
+            label = block.label or self.block_label
+            sec = Section(start=start, end=block.heading_end, text=text.rstrip(": "),
+                          type=block.section, rule=block.rule, label=label,
+                          heading=Span(start=start, end=block.heading_end, text=text))
         self.sections.append(sec)
         self.stack = [_Frame(sec, -1, None)]
+
+    def _take_block_label(self) -> Optional[Union[Criterion, Group]]:
+        """The node right before a heading when it labels the block the heading opens: an empty
+        sub-heading group ("Cohort 2:") or a short unmarked line ending in ':' or '-'; it is
+        removed from the tree and returned."""
+        if not self.sections:
+            return None
+        sec = self.section
+        if not sec.children:
+            return None
+        last = sec.children[-1]
+        if isinstance(last, Group):
+            ok = not last.children and last.rule != "structure.inline_label"
+        elif isinstance(last, Criterion):
+            t = last.text
+            ok = (last.marker is None and not last.children and 0 < len(t) <= 80 and last.rule == "structure.paragraph"
+                  and t.endswith(("-", ":", "\u2013")))
+        else:
+            ok = False
+        if not ok:
+            return None
+        sec.children.pop()
+        if isinstance(last, Criterion):
+            self.criteria = [p for p in self.criteria if p[0] is not last]
+        if not sec.children and sec.heading is None and sec.lead_in is None:
+            self.sections.pop()
+        return last
 
     @property
     def section(self) -> Section:
@@ -151,8 +195,8 @@ class _Builder:
             # a lead-in sentence right after the heading: "Patients may be eligible if they:"
             sec = self.section
             if (len(self.stack) == 1 and not sec.children and sec.lead_in is None and sec.heading is not None
-                    and mt.text.endswith(":") and lead_logic(mt.text, self.rules) is not None
-                    and b.rule == "structure.paragraph"):
+                    and self._reads_as_lead_in(mt.text) and lead_logic(mt.text, self.rules) is not None
+                    and b.rule in ("structure.paragraph", "structure.inline_after_heading")):
                 sec.lead_in = _span(mt)
                 self._section_logic(sec, mt.text)
                 return
@@ -172,13 +216,23 @@ class _Builder:
         self._pop_for(b.indent, family)
         crit, cmt = self._criterion(b)
         self._attach(crit)
-        owner = mt.text.endswith(":")
+        owner = mt.text.endswith(":") or (family is None and _INCOMPLETE.search(mt.text) is not None)
         frame_indent = b.indent - 0.5 if (family is None and owner) else b.indent
         self._push(_Frame(crit, frame_indent, family, b, owner=owner))
 
+    @staticmethod
+    def _reads_as_lead_in(text: str) -> bool:
+        """A short sentence introducing the section's list: "Patients may be eligible if they:",
+        "Patients must meet all of the following criteria to be eligible."."""
+        if len(text) > 120 or not (_FOLLOWING.search(text) or _SUBJECTS.match(text)):
+            return False
+        if text.endswith(":"):
+            return True
+        return text.endswith(".") and text.count(". ") == 0 and _FOLLOWING.search(text) is not None
+
     def _section_logic(self, sec: Section, text: str) -> None:
         lg = lead_logic(text, self.rules)
-        if lg:
+        if lg and lg[0] != "count":
             sec.logic, sec.logic_rule = lg
 
     # -- criteria ---------------------------------------------------------------------
@@ -230,13 +284,18 @@ class _Builder:
         lg = lead_logic(lead_text, self.rules) if lead_text else None
         if lg is None and not groups:
             lg = between_logic([t for t in tails if t.strip(" ;,.")], self.rules)
-        if lg is None and lead_text.rstrip().endswith(":"):
+        if lg is None and (lead_text.rstrip().endswith(":") or _INCOMPLETE.search(lead_text)):
             lg = ("all", "logic.default.lead_in_list")
         if lg is None and groups:
             lg = None
         if lg is None:
             self.diag("logic.unstated", "the text does not say how these sub-conditions combine",
                       node.start, node.end, "info")
+            return
+        if lg[0] == "count":
+            self.diag("logic.count", "the text asks for a number of the sub-conditions (\"at least 2 of\"), "
+                      "which all/any/except cannot state", node.start, node.end, "info")
+            node.logic_rule = lg[1]
             return
         node.logic, node.logic_rule = lg
 
@@ -287,6 +346,9 @@ class _Builder:
 
     def _set_owner_logic(self, owner: Union[Criterion, Group], holder: Criterion) -> None:
         lg = lead_logic(owner.text, self.rules)
+        if lg is not None and lg[0] == "count":
+            self._set_logic(owner, owner.text, [])
+            return
         if lg is None and holder.logic is not None:
             lg = (holder.logic, holder.logic_rule)
         if lg is None:

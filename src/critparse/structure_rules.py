@@ -44,7 +44,7 @@ class LogicCueRule(Rule):
     that joins two siblings."""
 
     kind: Literal["logic_cue"]
-    logic: Literal["all", "any", "except"]
+    logic: Literal["all", "any", "except", "count"]  # count: "at least 2 of" -- no logic, a diagnostic
     scope: Literal["lead_in", "between"] = "lead_in"
 
 

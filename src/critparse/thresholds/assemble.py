@@ -11,14 +11,13 @@ from ..patterns import REGEX_TIMEOUT
 from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
+from .scan import expr_start, number_starts, present, run_rules
 from .subjects import _PERSON, extend_list, left_subject, percent_of, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
 # a criterion with none of these has no value to find
-_PREFILTER = regex.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"sixty|seventy|eighty|ninety|hundred|twice)\b|(?-i:\b(?:I{1,3}|IV|V)\b)|Child", regex.I)
+_PREFILTER = regex.compile(r"(?=[IVCc])(?:\b(?:I{1,3}|IV|V)[ABC]?\b|[Cc]hild)|[A-Z]\d{2,4}[A-Z]\b")
 _DURATION_SUBJECT = regex.compile(
     r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time|interval|period|length|lasting|"
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
@@ -53,21 +52,38 @@ class _Found:
         self.cond: Optional[tuple[int, int]] = None
 
 
-def _choose(text: str, lex: Lexicon) -> list[_Found]:
+def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozenset) -> list[_Found]:
     cands = []
-    for rule in lex.thresholds:
-        for m in rule.regex.finditer(text, timeout=REGEX_TIMEOUT):
-            if m.end() > m.start():
-                cands.append((m.start(), m.end(), rule, m))
+    # number-anchored rules: at each number, the first rule (by priority) that reads a value wins;
+    # numbers inside an expression already read ('10' in '1.5 x 10^9/L') are not tried again
+    covered = -1
+    for p in starts:
+        if p < covered:
+            continue
+        for rule, rx, by_number, req in lex.thr_number:
+            if req is not None and req.isdisjoint(words):
+                continue
+            m = rx.match(text, p)
+            if m is None or m.end() <= p:
+                continue
+            d = describe_match(rule, m, lex, text)
+            if d is None:
+                continue
+            cands.append((expr_start(m), m.end(), rule, m, d))
+            covered = m.end()
+            break
+    for s, e, rule, m in run_rules(lex.thr_scan, text, low, starts, words):
+        cands.append((s, e, rule, m, None))
     cands.sort(key=lambda c: (-c[2].priority, c[0] - c[1], c[0]))
     taken: list[_Found] = []
-    for s, e, rule, m in cands:
+    for s, e, rule, m, d in cands:
         if any(s < t.e and t.s < e for t in taken):
             continue
-        d = describe_match(rule, m, lex, text)
         if d is None:
-            continue
-        if not d.get("_unit") and _EXISTENTIAL.match(" ".join(m.group(0).split())):
+            d = describe_match(rule, m, lex, text)
+            if d is None:
+                continue
+        if not d.get("_unit") and _EXISTENTIAL.match(" ".join(text[s:e].split())):
             continue  # 'at least one lesion' says something exists; it is no limit
         # trailing spaces are not part of the expression
         while e > s and text[e - 1] == " ":
@@ -79,6 +95,15 @@ def _choose(text: str, lex: Lexicon) -> list[_Found]:
 
 def _name(text: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
     t = text.strip()
+    if not long_forms:
+        hit = lex.name_cache.get(t, lex.name_cache)
+        if hit is lex.name_cache:
+            hit = lex.name_cache[t] = _name_uncached(t, lex, long_forms)
+        return hit
+    return _name_uncached(t, lex, long_forms)
+
+
+def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
     for rule in lex.names:
         if rule.regex.search(t):
             return rule.name
@@ -98,7 +123,9 @@ def _name(text: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
 _AGE_WORDS = regex.compile(r"\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
                         r"females?|participants?|volunteers?|adolescents?|elderly|infants?|boys|girls|persons?|people|"
                         r"individuals?|recipients?|donors?|healthy)\b", regex.I)
-_LOOSE_GAP = regex.compile(r"[^;.:\d]{0,40}", regex.I)
+_NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|past|than|least|after|before)\s*\Z",
+                                regex.I)
+_LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
 
 def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
@@ -144,8 +171,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             f.inherited = True
         if _AGE_OP.search(op) or (unit == "a" and any(_AGE_WORDS.search(text, a, b) for a, b in f.subjects)):
             f.age = True
-        if unit == "a" and not f.subjects:
-            f.age = True
+        if unit == "a" and not f.age and not _NOT_AGE_BEFORE.search(text, max(0, f.s - 12), f.s) and not any(
+                _DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects):
+            f.age = True  # years with no duration word around them are an age ('women 45-68 years')
         if not f.subjects and f.d.get("_unit") and _COUNTABLE.search(f.d["_unit"][0]) and f.d["_unit"][2]:
             f.subjects = [f.d["_unit"][2]]  # '>20 cigarettes per day': the unit is what is counted
         prev = f
@@ -245,12 +273,15 @@ def _nodes(mt, f: _Found, lex: Lexicon, long_forms: dict[str, str]) -> list[Thre
 def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     text = mt.text
     out = Extraction()
-    if not _PREFILTER.search(text):
-        return out
+    low = text.lower()
+    starts = number_starts(text, low)
+    if not starts and not _PREFILTER.search(text):
+        return out  # no number, no Roman numeral, no Child-Pugh letter: nothing to find
     lex = Lexicon.of(rules)
     try:
-        found = _choose(text, lex)
-        temps = find_temporals(text, lex)
+        words = present(lex.keywords, low)
+        found = _choose(text, lex, low, starts, words)
+        temps = find_temporals(text, lex, low, starts, words)
     except TimeoutError:  # a runaway pattern: report, never raise
         a, b = mt.orig_bounds
         out.diagnostics.append(Diagnostic(code="W201", message="threshold patterns timed out on this criterion",

@@ -11,7 +11,9 @@ _POSTS = (("post_ge", ">="), ("post_le", "<="), ("post_gt", ">"))
 
 
 class Lexicon:
-    __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts")
+    __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts", "thr_prep",
+                 "tmp_prep", "name_cache", "keywords", "thr_number",
+                 "thr_scan")
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -22,6 +24,14 @@ class Lexicon:
         self.variants = rules.of_kind("variant_list")
         self.ops = [(rules[i].regex, c) for i, c in _OPS if i in rules.rules]
         self.posts = [(rules[i].regex, c) for i, c in _POSTS if i in rules.rules]
+        from .scan import keyword_finder, prepared
+
+        self.name_cache: dict = {}
+        self.thr_prep = prepared(self.thresholds)
+        self.tmp_prep = prepared(self.temporals)
+        self.thr_number = [p for p in self.thr_prep if p[2]]  # by priority (of_kind sorts them)
+        self.thr_scan = [p for p in self.thr_prep if not p[2]]
+        self.keywords = keyword_finder(self.thr_prep, self.tmp_prep)
 
     def comparator(self, text: str, table=None) -> Optional[str]:
         """The comparator an op (or post) text states; None when no macro reads it whole."""

@@ -16,6 +16,8 @@ WORDS = {
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
+_THOUSANDS = regex.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
+_DEC_COMMA = regex.compile(r"\d+,\d{1,2}")
 _PAREN_DIGITS = regex.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 _WORD = regex.compile(r"[a-z]+", regex.I)
 # a power-of-ten factor: mantissa, then x 10 ^ exponent (the exponent may have lost its superscript)
@@ -29,9 +31,9 @@ def _digits(s: str) -> Optional[float]:
     neg = s.startswith("-")
     if neg:
         s = s[1:].strip()
-    if regex.fullmatch(r"\d{1,3}(?:,\d{3})+", s) or regex.fullmatch(r"\d{1,3}(?: \d{3})+", s):
+    if _THOUSANDS.fullmatch(s):
         s = s.replace(",", "").replace(" ", "")
-    elif regex.fullmatch(r"\d+,\d{1,2}", s):
+    elif _DEC_COMMA.fullmatch(s):
         s = s.replace(",", ".")
     try:
         v = float(s)

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
+from pydantic import Field
+
 from ..models import Comparator
 from ..patterns import Example, Rule, register_kind
 
 Quantity = Literal["measurement", "count", "duration", "score", "grade", "class"]
 
 
+Anchor = Literal["number", "scan"]
+
+
 class ThresholdRule(Rule):
     kind: Literal["threshold"]
+    anchor: Anchor = "scan"                     # "number": tried only where a number starts
+    requires: list[str] = Field(default_factory=list)  # run only if one of these (lower-case) occurs
     comparator: Optional[Comparator] = None     # used when the match has no op/post group
     quantity: Optional[Quantity] = None         # forced quantity (else from the unit)
     subject_name: Optional[str] = None          # a fixed subject name ("Child-Pugh class")
@@ -28,6 +35,8 @@ class ThresholdRule(Rule):
 
 class TemporalRule(Rule):
     kind: Literal["temporal"]
+    anchor: Anchor = "scan"
+    requires: list[str] = Field(default_factory=list)
     comparator: Optional[Comparator] = None
     direction: Optional[Literal["before", "after", "during", "since", "until"]] = None
 

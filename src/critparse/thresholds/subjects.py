@@ -13,10 +13,43 @@ _CLAUSE = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|we
            r"e\.g\.|i\.e\.|patients?|subjects?|participants?|individuals?|persons?|people|men|women|adults?|"
            r"children|males?|females?|volunteers?|infants?|boys|girls|candidates|cases|documented|"
            r"receiv\w+|treated|using|use|taking|needs?|needing|while|within|during|after|before|prior|since|"
-           r"via|per|such|where|than|equal|the\s+following|following|namely|or\s+more|at|on")
+           r"via|per|such|where|than|equal|the\s+following|following|namely|or\s+more|at|on|experienced|experiencing|"
+           r"received|undergone|underwent|completed|failed|documented|presence|history\s+of|removal\s+of|"
+           r"use\s+of|intake\s+of|consumption\s+of|planned|scheduled|likely|expected\s+to|able\s+to|unable\s+to")
 # the last of these in the window before a value ends the subject's search
 _BOUNDARY = regex.compile(
     r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)|\b(?:" + _CLAUSE + r")\b", _I)
+_PUNCT_BOUND = regex.compile(r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)")
+_WORD_TOKEN = regex.compile(r"[A-Za-z]+(?:\.[A-Za-z]\.)?")
+_MULTI_BOUND = regex.compile(r"\b(?:the\s+following|or\s+more|history\s+of|removal\s+of|use\s+of|intake\s+of|"
+                             r"consumption\s+of|expected\s+to|able\s+to|unable\s+to|e\.g\.|i\.e\.)", _I)
+_CLAUSE_WORDS = frozenset("""
+with without who whose which that having has have had is are was were be been being if when whereas unless except
+as by must should shall will would can could may defined according showing show shows confirm confirms confirmed
+meet meets require requires required including includes include patient patients subject subjects participant
+participants individual individuals person persons people men women adult adults children male males female
+females volunteer volunteers infant infants boys girls candidates cases documented treated using use taking need
+needs needing while within during after before prior since via per such where than equal following namely at on
+experienced experiencing received undergone underwent completed failed presence planned scheduled likely
+""".split())
+_CLAUSE_PREFIXES = ("demonstrat", "receiv")
+
+
+def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
+    """Where a subject's search stops: punctuation, clause words ('with', 'patients'), phrases
+    ('history of'), as (start, end, text) offsets into the full text (``masked`` starts at ``base``).
+    Word tokens are looked up in a set: cheaper than a word alternation at every position."""
+    out = [(base + m.start(), base + m.end(), m.group()) for m in _PUNCT_BOUND.finditer(masked)]
+    for m in _WORD_TOKEN.finditer(masked):
+        w = m.group().lower()
+        if w in _CLAUSE_WORDS or w.startswith(_CLAUSE_PREFIXES):
+            out.append((base + m.start(), base + m.end(), m.group()))
+    if "of" in masked or "to" in masked or "more" in masked or "following" in masked or "." in masked:
+        out.extend((base + m.start(), base + m.end(), m.group()) for m in _MULTI_BOUND.finditer(masked))
+    out.sort(key=lambda b: (b[1], b[0]))
+    return out
+
+
 _LEAD = regex.compile(r"(?:\s|[,.)\-–/]|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only)\b)+", _I)
 _TRAIL = regex.compile(r"(?:\s|[,(:=\-–]|\b(?:of|is|are|was|were|be|been|the|a|an|both|all|each|either|must|should|than|"
                        r"at|in|on|to|for|by|as|from|between|within|ranging|range|measured|value|values|"
@@ -30,20 +63,29 @@ _AGE_RIGHT = regex.compile(r"\G\s*(?:(?:years?|yrs?)\s+)?(?P<s>of\s+age|old|of\s
 _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|were|be|been|if|when|unless|except|as|by|"
           r"must|should|will|would|can|may|within|during|after|before|since|via|per|such|where|than|at|on|and|or|in|"
           r"for|to|from|x|times|daily|each|every|a|an|the|this|these|those|e\.g|i\.e|including|defined|over|under|"
-          r"between|weekly|monthly|yearly|ago|old|apart|respectively|total|maximum|minimum")
+          r"between|weekly|monthly|yearly|ago|old|apart|respectively|total|maximum|minimum|leading|requiring|resulting|"
+          r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no")
 _RIGHT = regex.compile(
     r"\G\s*(?P<s>(?!(?:" + _RSTOP + r"|of)\b)[A-Za-z][\w'’+-]*"
-    r"(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z(][\w'’+)-]*){0,4})", _I)
+    r"(?:\s+(?!(?:" + _RSTOP.replace("and|or|", "") + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)
 # 'more than 10% of bone': the share is of what follows
 _PCT_OF = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
 # 'Score ≤ 10 on the Short Physical Performance Battery'
 _ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>[A-Z][\w'’-]*(?:\s+[A-Za-z(][\w'’()-]*){0,5})", 0)
 _GENERIC = regex.compile(r"^(?:(?:total|baseline|mean|average|a|the)\s+)*(?:scores?|values?|levels?|results?|points?)$", _I)
-_RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|\())+$", _I)
+_RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
 _SPLIT = regex.compile(r"\s*(?:,|/|&|\band/or\b|\band\b|\bor\b)\s*", _I)
 _LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\band\b|\bor\b|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?)\s*,\s*$", _I)
-MAX_WORDS = 6
+MAX_WORDS = 8
 WINDOW = 90
+
+
+_TRAIL_WORDS = frozenset(
+    "of is are was were be been the a an both all each either must should than at in on to for by as from between "
+    "within ranging range measured value values lower higher greater less more not no and or equal it its their his "
+    "her".split())
+_TRAIL_CHARS = " \t,(:=-–"
+_WORD_END = regex.compile(r"[A-Za-z]+\Z")
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -51,9 +93,15 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     m = _LEAD.match(text, s, e)
     if m:
         s = m.end()
-    m = _TRAIL.search(text, s, e)
-    if m:
-        e = m.start()
+    while e > s:  # trailing function words and punctuation, word by word (no regex scan)
+        c = text[e - 1]
+        if c in _TRAIL_CHARS:
+            e -= 1
+            continue
+        w = _WORD_END.search(text, s, e)
+        if w is None or w.group().lower() not in _TRAIL_WORDS or (w.start() > s and text[w.start() - 1].isalnum()):
+            break
+        e = w.start()
     return s, max(s, e)
 
 
@@ -62,7 +110,10 @@ _PAREN_GROUP = regex.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 def _mask(text: str, s: int, e: int) -> str:
     """``text[s:e]`` with balanced (...) and [...] groups blanked out (same length)."""
-    return _PAREN_GROUP.sub(lambda m: "_" * len(m.group(0)), text[s:e])
+    w = text[s:e]
+    if "(" not in w and "[" not in w:
+        return w
+    return _PAREN_GROUP.sub(lambda m: "_" * len(m.group(0)), w)
 
 
 def _limit_words(masked: str, base: int, s: int, e: int) -> int:
@@ -72,8 +123,9 @@ def _limit_words(masked: str, base: int, s: int, e: int) -> int:
     return s
 
 
-_ADVERBIAL = regex.compile(r"(?:during|within|after|before|prior(?:\s+to)?|at|since|following|via|per|using|taking|"
-                           r"receiv\w+|treated|on|while)\s*\Z", _I)
+_ADVERBIAL = regex.compile(r"(?:during|within|after|before|prior(?:\s+to)?|at|since|following|via|per|while)\s*\Z", _I)
+_PAREN_ONLY = regex.compile(r"\s*\([^()]*\)\s*")
+_NUMBER_WORD = regex.compile(r"\s*\(\s*[<>≤≥=]?\s*\d")
 
 
 def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]:
@@ -85,13 +137,22 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
     """
     ws = max(lb, vs - WINDOW)
     masked = _mask(text, ws, vs)
-    bounds = [(ws + m.start(), ws + m.end(), m.group(0)) for m in _BOUNDARY.finditer(masked)]
+    bounds = boundaries(masked, ws)
     end = vs
     fallback = None
     hops = 0
     for k in range(len(bounds), -1, -1):
         cut = bounds[k - 1][1] if k else ws
         s, e = _strip(text, cut, end)
+        if e > s and _NUMBER_WORD.match(text, s, e):
+            s = e  # '(7.1 mM) in women': another value's words are no subject
+        if e > s and k and _PAREN_ONLY.fullmatch(text[s:e]):
+            # '(HbA1c) >7.5%' after 'hemoglobin A1c,': the abbreviation belongs to the words before it
+            p0 = bounds[k - 1][0]
+            prev_cut = bounds[k - 2][1] if k >= 2 else ws
+            ps, pe = _strip(text, prev_cut, p0)
+            if pe > ps and _HAS_LETTER.search(text, ps, pe):
+                s = ps
         if e > s and _HAS_LETTER.search(text, s, e):
             # a time/means phrase ('during the screening period') is not the subject: look further back
             if k and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and hops < 3:
@@ -133,6 +194,13 @@ def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
     parts.append((pos, e))
     parts = [_strip(text, a, b) for a, b in parts]
     parts = [(a, b) for a, b in parts if b > a and _HAS_LETTER.search(text, a, b)]
+    merged: list[tuple[int, int]] = []
+    for a, b in parts:  # 'hemoglobin A1c, (HbA1c)': an abbreviation is not another subject
+        if merged and _PAREN_ONLY.fullmatch(text[a:b]):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    parts = merged
     if len(parts) < 2:
         return [(s, e)]
     if any(len(text[a:b].split()) > 4 or _PERSON.match(text[a:b]) for a, b in parts):

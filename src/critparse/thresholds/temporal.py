@@ -6,9 +6,9 @@ from typing import Any, Optional
 import regex
 
 from ..models import Span, Temporal, Unit
-from ..patterns import REGEX_TIMEOUT
 from .lexicon import Lexicon
 from .numbers import parse_number
+from .scan import expr_start, run_rules
 from .units import normalise
 
 _BEFORE = regex.compile(r"before|prior|preceding|previous|ahead|ago|earlier|past|last|recent", regex.I)
@@ -47,18 +47,15 @@ def describe_temporal(rule, m, lex: Lexicon) -> Optional[dict[str, Any]]:
     cmp_ = (lex.comparator(op) if op else None) or rule.comparator or "="
     unit_text = _group(m, "unit") or ""
     out = {"comparator": cmp_, "value": value, "unit": normalise(unit_text, lex.units),
-           "direction": rule.direction or direction_of(_group(m, "dir"), m.group(0)),
+           "direction": rule.direction or direction_of(_group(m, "dir"), m.string[expr_start(m):m.end()]),
            "anchor": _group(m, "anchor")}
     return out
 
 
-def find_temporals(text: str, lex: Lexicon) -> list[tuple[int, int, Any, Any]]:
+def find_temporals(text: str, lex: Lexicon, low: str, starts: list[int],
+                   words: frozenset = frozenset()) -> list[tuple[int, int, Any, Any]]:
     """Non-overlapping temporal matches ``(start, end, rule, match)`` (priority, then length)."""
-    cands = []
-    for rule in lex.temporals:
-        for m in rule.regex.finditer(text, timeout=REGEX_TIMEOUT):
-            if m.end() > m.start():
-                cands.append((m.start(), m.end(), rule, m))
+    cands = list(run_rules(lex.tmp_prep, text, low, starts, words))
     cands.sort(key=lambda c: (-c[2].priority, c[0] - c[1], c[0]))
     taken: list[tuple[int, int, Any, Any]] = []
     for c in cands:

@@ -42,11 +42,26 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     return value * factor(from_unit, to_unit)
 
 
+_CACHE: dict = {}
+
+
 def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
     """The UCUM code of a written unit (``None`` when no unit rule reads it).
 
     ``exponent`` is a power of ten written with the number ("1.5 x 10^9/L"); it joins the unit.
+    Results are cached per (rule list, text, exponent).
     """
+    key = (id(unit_rules), text, exponent)
+    hit = _CACHE.get(key, _CACHE)
+    if hit is not _CACHE:
+        return hit
+    if len(_CACHE) > 50000:
+        _CACHE.clear()
+    out = _CACHE[key] = _normalise(text, unit_rules, exponent)
+    return out
+
+
+def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
     t = _SPACE.sub(" ", text.strip()).replace("\u2044", "/")
     if not t:
         return None
@@ -57,6 +72,6 @@ def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
             return rule.ucum
     m = _E_PREFIX.match(t)
     if m:  # an unusual power of ten: keep it in the code
-        rest = normalise(t[m.end():], unit_rules)
+        rest = _normalise(t[m.end():], unit_rules)
         return f"10*{m.group(1)}{rest or ''}"
     return None

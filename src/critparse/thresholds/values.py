@@ -66,8 +66,8 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
     if _g(m, "low") is not None and _g(m, "high") is not None:
         low, e1 = _num(_g(m, "low"))
         high, e2 = _num(_g(m, "high"))
-        if low is None or high is None:
-            return None
+        if low is None or high is None or low > high:
+            return None  # '2019-03' or '5-1' is no range
         exponent = e2 or e1
         out.update(comparator="range", low=low, high=high)
         ol, oh = _g(m, "op_low"), _g(m, "op_high")

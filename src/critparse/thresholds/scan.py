@@ -1,0 +1,85 @@
+"""Running rules over one criterion's text, fast.
+
+A rule with ``anchor: number`` starts where a number starts (its comparator, if any, is read by
+a lookbehind), so it is tried with an anchored ``match`` at each number instead of being searched
+at every position; ``requires`` skips a rule when none of its words occur.  The expression a
+match states starts at its first participating group (the op in a lookbehind).
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import regex
+
+from ..patterns import REGEX_TIMEOUT
+
+# where numbers start: digits (with a sign), or number words
+_DIGIT = regex.compile(r"(?<![A-Za-z0-9.,/])(?:-(?=\d))?\d")
+_WORDNUM = regex.compile(
+    r"\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
+    r"s(?:ix|even|ixteen|eventeen|ixty|eventy|ingle)|e(?:ight|leven|ighteen|ighty)|n(?:ine|ineteen|inety)|one|zero|"
+    r"hundred|half)\b", regex.I)
+
+
+def number_starts(text: str, low: str) -> list[int]:
+    """Start offsets of the numbers in ``text`` (a signed number gives both the sign and the digit)."""
+    out = []
+    for m in _DIGIT.finditer(text):
+        s = m.start()
+        out.append(s)
+        if text[s] == "-":
+            out.append(s + 1)
+    words = [m.start() for m in _WORDNUM.finditer(text)]
+    if words:
+        out.extend(words)
+        out.sort()
+    return out
+
+
+def expr_start(m) -> int:
+    """The start of the expression: the earliest participating group (lookbehind groups included)."""
+    s = m.start()
+    for i in range(1, len(m.regs)):
+        gs = m.regs[i][0]
+        if 0 <= gs < s:
+            s = gs
+    return s
+
+
+def prepared(rules: Iterable) -> list[tuple]:
+    """``(rule, compiled, by_number, requires)`` for each rule, computed once per rule set."""
+    out = []
+    for r in rules:
+        req = frozenset(w.lower() for w in (getattr(r, "requires", None) or ()))
+        out.append((r, r.regex, getattr(r, "anchor", "scan") == "number", req or None))
+    return out
+
+
+def keyword_finder(*preps: list[tuple]) -> tuple[str, ...]:
+    """Every ``requires`` word of the rules."""
+    return tuple(sorted({w for prep in preps for *_, req in prep if req for w in req}))
+
+
+def present(words: tuple[str, ...], low: str) -> frozenset:
+    """The ``requires`` words that occur in a criterion's lower-cased text (substring tests)."""
+    return frozenset([w for w in words if w in low])
+
+
+def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
+              found_words: frozenset = frozenset()) -> Iterator[tuple[int, int, object, object]]:
+    """``(start, end, rule, match)`` for every match of every rule (matches may overlap).
+
+    ``found_words``: the ``requires`` words present in the criterion (see :func:`present`)."""
+    for rule, rx, by_number, req in prep:
+        if req is not None and req.isdisjoint(found_words):
+            continue
+        if by_number:
+            match = rx.match
+            for p in starts:
+                m = match(text, p)  # anchored, bounded patterns: no timeout needed
+                if m is not None and m.end() > p:
+                    yield expr_start(m), m.end(), rule, m
+        else:
+            for m in rx.finditer(text, timeout=REGEX_TIMEOUT):
+                if m.end() > m.start():
+                    yield expr_start(m), m.end(), rule, m
