@@ -209,3 +209,9 @@ def test_batch_records_pool_recycling_keeps_order():
                                          recycle_after=3)
            for o in res]
     assert [json.loads(o.text)["nct_id"] for o in out] == [f"NCT{i:08d}" for i in range(20)]
+
+
+def test_batch_records_invalid_json_column_points_into_the_line():
+    out = list(parse_items(_jsonl_items([_line(0), '{"nct_id": "NCT2", "criteria": "trunc']), BatchConfig(), workers=1))
+    err = json.loads(out[1].text)["error"]
+    assert err["line"] == 2 and "column 32" in err["message"], err

@@ -118,9 +118,6 @@ def test_robust_cli_invalid_json_line_names_line(files):
     _no_traceback(res)
 
 
-@pytest.mark.xfail(strict=False, reason="batch: json.loads(payload) keeps the line's trailing newline, so an error "
-                                        "at the end of a truncated line reports 'column 1' (of the next, empty line); "
-                                        "strip '\\r\\n' before json.loads or report the column of exc.pos on line 1")
 def test_robust_cli_invalid_json_line_reports_real_column(files):
     res = run(str(files / "mixed.jsonl"), "--format", "jsonl")
     err = [r["error"] for r in _records(res) if "error" in r and r["error"]["line"] == 2][0]

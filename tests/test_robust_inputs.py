@@ -317,3 +317,28 @@ def test_robust_inputs_parse_is_deterministic(parser, seed_text):
     a = parser.parse(seed_text).model_dump_json()
     b = parser.parse(seed_text).model_dump_json()
     assert a == b
+
+
+_SLOW_THRESHOLD_RULE = {"id": "user.thr.slow", "kind": "threshold", "anchor": "number", "priority": 1000,
+                        "comparator": ">", "pattern": "(?P<num>(?:1|11|111)+)x", "flags": [],
+                        "examples": [{"text": "11x", "expect": {}}]}
+
+
+@pytest.mark.xfail(strict=False, reason="thresholds: number-anchored rules run rx.match(text, p) with no timeout "
+                                        "(assemble._choose, scan.run_rules), so a catastrophic user threshold rule "
+                                        "hangs parse; pass timeout=REGEX_TIMEOUT (the W201 handler exists)")
+def test_robust_inputs_catastrophic_threshold_rule_does_not_hang(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "slow.jsonl").write_text(json.dumps(_SLOW_THRESHOLD_RULE) + "\n", encoding="utf-8")
+    code = ("import critparse, sys\n"
+            f"p = critparse.Parser(pattern_dirs=[{str(tmp_path)!r}], extractors=('thresholds',))\n"
+            "d = p.parse('Inclusion Criteria:\\n* value ' + '1' * 40 + '!\\n')\n"
+            "print(sorted({x.code for x in d.diagnostics}))\n")
+    try:
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=8)
+    except subprocess.TimeoutExpired:
+        pytest.fail("parse hung (> 8 s) on a catastrophic user threshold rule")
+    assert r.returncode == 0, r.stderr[-2000:]

@@ -57,3 +57,17 @@ def test_rules_no_unbounded_nested_quantifiers():
     for r in rules().rules.values():
         if r._source.startswith("patterns/thresholds/"):
             assert not nested.search(r.pattern), r.id
+
+
+@pytest.mark.parametrize("text", [
+    "1-" * 3000, "< " * 3000 + "1", "at least " * 1500 + "2", "1, " * 2000 + "or 2", "(" * 2000 + "1 mg",
+    "x10^9/L " * 1000, "ALT, " * 1500 + "AST < 3 x ULN", "grade II, " * 800, "1.5 x 10^9/L or " * 800,
+])
+def test_rules_pathological_inputs_finish_fast(text):
+    import time
+
+    from _thresholds_helpers import run
+
+    t0 = time.perf_counter()
+    run(text)
+    assert time.perf_counter() - t0 < 5.0

@@ -266,7 +266,7 @@ def _iter_jsonl(pre: list[bytes], fh, label: str, stats: ReadStats) -> Iterator[
         if not raw.strip():
             continue
         try:
-            s = raw.decode("utf-8")
+            s = raw.decode("utf-8").rstrip("\r\n")  # JSON errors then point into the line itself
         except UnicodeDecodeError as exc:
             yield Item("error", ("E206", _decode_error(exc, raw, base)), label, lineno)
             continue

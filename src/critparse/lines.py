@@ -3,6 +3,17 @@ paragraph) and wrapped lines joined.
 
 A block is the unit the tree builder nests: one heading, one sub-heading, one list item
 (marker plus its wrapped continuation lines) or one unmarked paragraph.
+
+The registry's legacy layout (``ctgov-legacy-text``) is read for what it is: text at column
+8, list markers right-aligned so their text starts at 13, continuation lines under the text,
+a blank line between items.  There an item's indentation is its text column minus 3 and a
+paragraph's is its column plus 2 (a paragraph and the items after it are siblings unless it
+leads in to them); a line without a blank line before it that is aligned under the line
+above continues it even when it starts like a marker ("II -\n IV) or") or a heading word
+("prior to study\n inclusion"); a heading may run over two wrapped lines.  Also: a bullet
+with a second marker ("* - text") is one item; a lettered / roman / parenthesised item whose
+text goes on with the next marker of its run ("a) ... b) ...") is split; a one-line label
+with list items right under it ("Hepatic") becomes a sub-heading.
 """
 from __future__ import annotations
 
@@ -14,12 +25,9 @@ import regex
 from .patterns import Rule, RuleSet
 from .textmap import MappedText
 
-_BREAK = regex.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x1c|\x1d|\x1e|\x85")
-_LEAD_WS = regex.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\ufeff]*")
-_TRAIL_WS = regex.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\ufeff]+$")
-_TERMINAL = ".!?:;"
+_TERMINAL = ".:;!?"
 _MAX_HEADING = 100
-_DOUBLE_OK = ("bullet", "number", "number_paren")
+_DOUBLE_OK = ("bullet", "number", "number_paren")   # inner markers of "* - text", "* 1. text"
 _DOUBLE_FIRST = frozenset("-*+\u2022\u00b70123456789")
 
 
@@ -202,7 +210,7 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
         prev_start_col, prev_end_col = raw_indent, raw_indent + ln.end - ln.start
         hd = None
         may_head = not (cur is not None and not ln.blank_before and mk is None and cur.kind in ("item", "para") and (
-            body_clean[:1].islower() or (wrapped and cur.segments and text[cur.segments[-1][1] - 1] not in ".:;!?")))
+            body_clean[:1].islower() or (wrapped and cur.segments and text[cur.segments[-1][1] - 1] not in _TERMINAL)))
         # "...prior to study\n inclusion in the study": a wrapped line that reads as a heading
         # word is a heading only when it starts with a capital and the line before ended its sentence
         if may_head:
@@ -258,10 +266,10 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             cur.mt = lmt.slice(mk_end, len(clean))  # rebuilt by finish() if lines are joined to it
             blocks.append(cur)
             last_item_by_indent[ln.indent] = cur
-            prev_width = ln.end - ln.start + ln.indent
+            prev_width = ln.end - ln.start + raw_indent
             continue
         cont = cur is not None and not ln.blank_before and _continues(cur, ln, clean, wrapped, fmt, prev_width)
-        prev_width = ln.end - ln.start + ln.indent
+        prev_width = ln.end - ln.start + raw_indent
         sh = None if cont else cls.subheading(clean)
         if sh is not None:
             rule, m = sh
@@ -349,7 +357,7 @@ def _split_run_on_items(blocks: list[Block], text: str) -> list[Block]:
             segs1 = [(s, min(e, o_end)) for s, e in b.segments if s < o_end]
             segs2 = [(max(s, o_body), e) for s, e in b.segments if e > o_body]
             nb = Block("item", o_mark, b.indent, segs2, blank_before=False, marker=nm, family=b.family,
-                       ordinal=_ordinal_of(nm, b.ordinal), rule="structure.run_on_item", heading_end=b.heading_end)
+                       ordinal=nm.strip("().\uff08\uff09"), rule="structure.run_on_item", heading_end=b.heading_end)
             b.segments = segs1
             b.finish(text)
             nb.finish(text)
@@ -357,9 +365,6 @@ def _split_run_on_items(blocks: list[Block], text: str) -> list[Block]:
             b = nb
     return out
 
-
-def _ordinal_of(marker: str, like: Optional[str]) -> str:
-    return marker.strip("().）（")
 
 
 def _bare_label_headings(blocks: list[Block], cls: "LineClassifier") -> None:

@@ -3,8 +3,15 @@
 Blocks (from :mod:`critparse.lines`) are split into sections at headings and nested with a
 stack: a deeper indent nests, a change of marker family at the same indent nests, a
 family seen on an ancestor at that indent closes back to it.  A criterion ending in ":"
-owns the unmarked paragraph after it.  Inline enumerations and semicolon lists become
-sub-conditions; the logic of children comes from the words that state it.
+(or an unmarked paragraph stopping mid-sentence: "patients must have") owns the unmarked
+paragraph or the list after it; an unmarked paragraph at the owner's column ends that list.
+Inline enumerations and semicolon lists become sub-conditions; the logic of children comes
+from the words that state it ("at least 2 of" gives none, with a diagnostic).
+
+Sections: a short sentence introducing the list right after a heading ("Patients must meet
+all of the following criteria.") is the section's lead-in, and so is a second heading of the
+same type with no label; a sub-heading or a "Label -" line right before a heading labels the
+repeated block it opens, and the block's later sections keep that label.
 """
 from __future__ import annotations
 
@@ -81,8 +88,9 @@ class _Builder:
 
     def _take_block_label(self) -> Optional[Union[Criterion, Group]]:
         """The node right before a heading when it labels the block the heading opens: an empty
-        sub-heading group ("Cohort 2:") or a short unmarked line ending in ':' or '-'; it is
-        removed from the tree and returned."""
+        sub-heading group ("Cohort 2:"), a short unmarked line ending in ':' or '-', or one a
+        ``block`` sub-heading rule matches ("For Secondary Hypertension"); it is removed from
+        the tree and returned."""
         if not self.sections:
             return None
         sec = self.section
@@ -94,7 +102,8 @@ class _Builder:
         elif isinstance(last, Criterion):
             t = last.text
             ok = (last.marker is None and not last.children and 0 < len(t) <= 80 and last.rule == "structure.paragraph"
-                  and t.endswith(("-", ":", "\u2013")))
+                  and (t.endswith(("-", ":", "\u2013"))
+                       or any(rx.match(t) for r, rx in self.rules.compiled("subheading") if r.scope == "block")))
         else:
             ok = False
         if not ok:
@@ -376,6 +385,7 @@ class _Builder:
         if not rules:
             return
         converted = set()
+        own_text = {id(c): mt for c, mt in self.criteria}
         stack: list = list(self.sections)
         while stack:
             node = stack.pop()
@@ -386,8 +396,9 @@ class _Builder:
                     for r, rx in rules:
                         m = rx.match(ch.text)
                         if m:
-                            hs = ch.start
-                            he = hs + len(ch.text) if self.text[hs:hs + len(ch.text)] == ch.text else hs
+                            # the label's own stretch of the input (it may have been joined from lines)
+                            mt = own_text.get(id(ch))
+                            hs, he = mt.orig_bounds if mt is not None and mt.text else (ch.start, ch.start)
                             g = Group(start=ch.start, end=ch.end, text=ch.text, label=m.group("label"), rule=r.id,
                                       heading=Span(start=hs, end=max(he, hs), text=ch.text), logic=ch.logic,
                                       logic_rule=ch.logic_rule, children=ch.children)

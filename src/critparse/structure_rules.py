@@ -52,10 +52,12 @@ class SubheadingRule(Rule):
     """A short unmarked line that heads a group of criteria ("General:", "Cohort 1:").
     Group ``label`` is the group's label.  ``scope``: ``line`` rules are tried on every short
     unmarked line with a colon; ``parent`` rules only on an unmarked one-line criterion that
-    turned out to own a list ("Hepatic" above its bullets)."""
+    turned out to own a list ("Hepatic" above its bullets); ``block`` rules on an unmarked
+    line right before a section heading, which then labels the repeated block the heading
+    opens ("For Secondary Hypertension" then "Inclusion Criteria:")."""
 
     kind: Literal["subheading"]
-    scope: Literal["line", "parent"] = "line"
+    scope: Literal["line", "parent", "block"] = "line"
 
 
 def _check_heading(rule: Rule, ex: Example) -> Optional[str]:

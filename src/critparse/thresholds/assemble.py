@@ -12,7 +12,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, extend_list, left_subject, percent_of, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, dose_of, extend_list, left_subject, percent_of, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -57,21 +57,33 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     # number-anchored rules: at each number, the first rule (by priority) that reads a value wins;
     # numbers inside an expression already read ('10' in '1.5 x 10^9/L') are not tried again
     covered = -1
+    active = [(rule, rx.match) for rule, rx, _, req in lex.thr_number_req if not req.isdisjoint(words)]
+    combined = lex.combined.match if lex.combined is not None else None
     for p in starts:
         if p < covered:
             continue
-        for rule, rx, by_number, req in lex.thr_number:
-            if req is not None and req.isdisjoint(words):
-                continue
-            m = rx.match(text, p)
+        hit = None
+        if combined is not None:
+            m = combined(text, p)
+            if m is not None and m.end() > p:
+                regs = m.regs
+                rule = next(r for r, gi in lex.combined_rules if regs[gi][0] >= 0)
+                d = describe_match(rule, m, lex, text)
+                if d is not None:
+                    hit = (expr_start(m), m.end(), rule, m, d)
+        for rule, match in active:  # rules that need a keyword: tried one by one
+            m = match(text, p)
             if m is None or m.end() <= p:
                 continue
             d = describe_match(rule, m, lex, text)
             if d is None:
                 continue
-            cands.append((expr_start(m), m.end(), rule, m, d))
-            covered = m.end()
+            if hit is None or rule.priority > hit[2].priority:
+                hit = (expr_start(m), m.end(), rule, m, d)
             break
+        if hit is not None:
+            cands.append(hit)
+            covered = hit[1]
     for s, e, rule, m in run_rules(lex.thr_scan, text, low, starts, words):
         cands.append((s, e, rule, m, None))
     cands.sort(key=lambda c: (-c[2].priority, c[0] - c[1], c[0]))
@@ -120,11 +132,13 @@ def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional
     return " ".join(t.split()).lower() or None
 
 
-_AGE_WORDS = regex.compile(r"\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
+_AGE_WORDS = regex.compile(r"(?<!gestational\s)\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
                         r"females?|participants?|volunteers?|adolescents?|elderly|infants?|boys|girls|persons?|people|"
                         r"individuals?|recipients?|donors?|healthy)\b", regex.I)
 _NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|past|than|least|after|before)\s*\Z",
                                 regex.I)
+_GESTATION = regex.compile(r"\s*(?:\)\s*)?(?:of\s+|in\s+)?(?P<s>gestation(?:al\s+age)?|duration|pregnancy)\b", regex.I)
+_DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
 
@@ -134,6 +148,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
     for f in found:
         op = f.d.get("_op") or ""
         unit = f.d.get("unit")
+        if "subj" in f.m.re.groupindex and f.m.start("subj") >= 0:
+            f.subjects = [f.m.span("subj")]  # the rule placed the subject ('18 ≤ BMI ≤ 32')
+            prev = f
+            continue
         lb = max([x for x in stops if x <= f.s] + [prev.e if prev else 0])
         left = left_subject(text, lb, f.s)
         same_as_prev = prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s)
@@ -142,7 +160,15 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
         if left and prev is not None and prev.subjects and _PERSON.match(text[left[0]:left[1]].strip()) and unit != "a":
             left = None  # '< 11.5 g/dL for females and < 12.5 g/dL for men': the subject carries on
         right = None
-        if unit == "%":
+        if f.d.get("quantity") == "duration" or unit in ("wk", "mo", "d"):
+            g = _GESTATION.match(text, f.e)
+            if g:
+                right = (g.start("s"), g.end("s"), False)
+        if right is None and unit in _DOSE_UNITS:
+            dose = dose_of(text, f.e, min(n, f.e + 40))
+            if dose:
+                right = (dose[0], dose[1], False)
+        if right is None and unit == "%":
             pct = percent_of(text, f.e, min(n, f.e + 50))
             if pct:
                 right = (pct[0], pct[1], False)
@@ -150,7 +176,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
             if right and unit == "a" and left and not right[2]:
                 right = None
-        if right and (not left or right[2] or not same_as_prev or unit == "%"):
+        if right and (not left or right[2] or not same_as_prev or unit == "%" or unit in _DOSE_UNITS
+                      or _GESTATION.match(text, f.e)):
             s, e, is_age = right
             f.subjects = [(s, e)]
             f.age = is_age

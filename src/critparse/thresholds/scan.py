@@ -14,11 +14,12 @@ import regex
 from ..patterns import REGEX_TIMEOUT
 
 # where numbers start: digits (with a sign), or number words
-_DIGIT = regex.compile(r"(?<![A-Za-z0-9.,/])(?:-(?=\d))?\d")
+_DIGIT = regex.compile(r"(?:(?<![A-Za-z0-9.,/])|(?<=\b(?i:age|aged|to)))(?:-(?=\d))?\d")
+# run on the lower-cased text (no case folding: faster)
 _WORDNUM = regex.compile(
     r"\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
     r"s(?:ix|even|ixteen|eventeen|ixty|eventy|ingle)|e(?:ight|leven|ighteen|ighty)|n(?:ine|ineteen|inety)|one|zero|"
-    r"hundred|half)\b", regex.I)
+    r"hundred|half)\b")
 
 
 def number_starts(text: str, low: str) -> list[int]:
@@ -29,7 +30,8 @@ def number_starts(text: str, low: str) -> list[int]:
         out.append(s)
         if text[s] == "-":
             out.append(s + 1)
-    words = [m.start() for m in _WORDNUM.finditer(text)]
+    words = [m.start() for m in _WORDNUM.finditer(low)] if len(low) == len(text) else \
+        [m.start() for m in regex.finditer(_WORDNUM.pattern, text, regex.I)]
     if words:
         out.extend(words)
         out.sort()

@@ -28,8 +28,8 @@ with without who whose which that having has have had is are was were be been be
 as by must should shall will would can could may defined according showing show shows confirm confirms confirmed
 meet meets require requires required including includes include patient patients subject subjects participant
 participants individual individuals person persons people men women adult adults children male males female
-females volunteer volunteers infant infants boys girls candidates cases documented treated using use taking need
-needs needing while within during after before prior since via per such where than equal following namely at on
+females volunteer volunteers infant infants boys girls candidates cases documented using use taking need
+needs needing while within during after before prior since via per such where than equal following namely at
 experienced experiencing received undergone underwent completed failed presence planned scheduled likely
 """.split())
 _CLAUSE_PREFIXES = ("demonstrat", "receiv")
@@ -71,7 +71,8 @@ _RIGHT = regex.compile(
 # 'more than 10% of bone': the share is of what follows
 _PCT_OF = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
 # 'Score ≤ 10 on the Short Physical Performance Battery'
-_ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>[A-Z][\w'’-]*(?:\s+[A-Za-z(][\w'’()-]*){0,5})", 0)
+_ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:or|and|at|in|for|with)\b)[A-Za-z(][\w'’()-]*){0,6})", 0)
+_UPPER = regex.compile(r"[A-Z]")
 _GENERIC = regex.compile(r"^(?:(?:total|baseline|mean|average|a|the)\s+)*(?:scores?|values?|levels?|results?|points?)$", _I)
 _RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
 _SPLIT = regex.compile(r"\s*(?:,|/|&|\band/or\b|\band\b|\bor\b)\s*", _I)
@@ -124,6 +125,9 @@ def _limit_words(masked: str, base: int, s: int, e: int) -> int:
 
 
 _ADVERBIAL = regex.compile(r"(?:during|within|after|before|prior(?:\s+to)?|at|since|following|via|per|while)\s*\Z", _I)
+_TIME_PHRASE = regex.compile(r"\b(?:period|phase|visit|screening|baseline|time|day|days|week|weeks|month|months|"
+                             r"year|years|study|trial|enrol\w*|randomi[sz]ation|admission|inclusion|consent|entry|minutes?|hours?|"
+                             r"mins?|hrs?|seconds?)\b", _I)
 _PAREN_ONLY = regex.compile(r"\s*\([^()]*\)\s*")
 _NUMBER_WORD = regex.compile(r"\s*\(\s*[<>≤≥=]?\s*\d")
 
@@ -145,17 +149,21 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
         cut = bounds[k - 1][1] if k else ws
         s, e = _strip(text, cut, end)
         if e > s and _NUMBER_WORD.match(text, s, e):
-            s = e  # '(7.1 mM) in women': another value's words are no subject
-        if e > s and k and _PAREN_ONLY.fullmatch(text[s:e]):
+            # '(7.1 mM) in women', '(52) and a platelet count of': skip the other value's parenthesis
+            close = text.find(")", s, e)
+            s = e if close < 0 else _strip(text, close + 1, e)[0]
+        if e > s and _PAREN_ONLY.fullmatch(text[s:e]):
             # '(HbA1c) >7.5%' after 'hemoglobin A1c,': the abbreviation belongs to the words before it
-            p0 = bounds[k - 1][0]
+            p0 = bounds[k - 1][0] if k else s
             prev_cut = bounds[k - 2][1] if k >= 2 else ws
             ps, pe = _strip(text, prev_cut, p0)
-            if pe > ps and _HAS_LETTER.search(text, ps, pe):
+            if k and pe > ps and _HAS_LETTER.search(text, ps, pe) and text[bounds[k - 1][0]:bounds[k - 1][1]] == ",":
                 s = ps
+            else:
+                s = e  # '(women) and > 53 %': a parenthesis of its own is no subject
         if e > s and _HAS_LETTER.search(text, s, e):
             # a time/means phrase ('during the screening period') is not the subject: look further back
-            if k and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and hops < 3:
+            if k and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and hops < 3 and _TIME_PHRASE.search(text, s, e):
                 fallback = fallback or (s, e)
             else:
                 return _limit_words(masked, ws, s, e), e, hops == 0
@@ -208,6 +216,15 @@ def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return parts
 
 
+_DOSE_OF = regex.compile(r"\G\s*(?:of\s+)?(?P<s>(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w-]{2,}(?:\s+(?!(?:" + _RSTOP + r"|or|and)\b)[A-Za-z][\w-]*)?)", _I)
+
+
+def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """'5 mg of prednisone', '0.5 mg/kg/day prednisone': the drug after a dose."""
+    m = _DOSE_OF.match(text, ve, rb)
+    return m.span("s") if m else None
+
+
 def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     m = _PCT_OF.match(text, ve, rb)
     return m.span("s") if m else None
@@ -218,7 +235,7 @@ def scale_after(text: str, s: int, e: int, ve: int, rb: int) -> Optional[tuple[i
     if not _GENERIC.match(text[s:e].strip()):
         return None
     m = _ON_SCALE.match(text, ve, rb)
-    return m.span("s") if m else None
+    return m.span("s") if m and _UPPER.search(m.group("s")) else None
 
 
 def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple[int, int, bool]]:

@@ -19,9 +19,14 @@ def expand(text: str) -> list[str]:
     return out
 
 
+_QUICK = regex.compile(r"[A-Z]\d{2,4}[A-Z]")
+
+
 def find_variant_lists(mt, lex) -> list[VariantList]:
     text = mt.text
-    found = []
+    found: list[VariantList] = []
+    if _QUICK.search(text) is None:
+        return found
     for rule in lex.variants:
         for m in rule.regex.finditer(text, timeout=REGEX_TIMEOUT):
             items = expand(m.group(0))
