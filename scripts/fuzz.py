@@ -17,8 +17,9 @@ regenerated from its seed and index):
 Every input is parsed (``Parser.parse``), serialized (``model_dump_json``) and re-read; any
 exception is a *crash*.  Spans are checked (inside the input, children inside parents, depth
 capped), and non-blank text must be covered by some node (*lost*).  An input is *slow* when it
-takes more than ``--slow-ms-per-kb`` (default 50) milliseconds per KB, counting inputs under
-1 KB as 1 KB; a slow input is re-timed three times (best kept) before it counts.
+takes more than ``--slow-ms-per-kb`` (default 50) milliseconds of process CPU time per KB,
+counting inputs under 1 KB as 1 KB; a slow input is re-timed three times (best kept) before it
+counts.
 
 Findings are written to ``fixtures/regressions/<kind>-<hash>.json`` (``{"text", "kind",
 "error", "seed", "index", "ms_per_kb"}``; JSON with ASCII escapes so lone surrogates survive), at
@@ -92,7 +93,7 @@ def _excerpt(rnd: random.Random, text: str) -> str:
     lines = text.splitlines(keepends=True)
     if len(lines) <= 3:
         return text
-    k = rnd.randint(1, min(12, len(lines)))
+    k = rnd.randint(1, min(rnd.choice([3, 3, 3, 6, 12]), len(lines)))
     s = rnd.randrange(0, len(lines) - k + 1)
     head = rnd.choice(["", "", "Inclusion Criteria:\n\n", "Exclusion Criteria:\n"])
     return head + "".join(lines[s:s + k])
@@ -159,7 +160,7 @@ def mutate(rnd: random.Random, text: str) -> str:
 
 
 def random_unicode(rnd: random.Random) -> str:
-    n = rnd.choice([0, 1, 2, 5, 20, 100, 500, 2000])
+    n = rnd.choice([0, 1, 2, 5, 20, 50, 100, 200, 500, 2000])
     mode = rnd.randrange(4)
     out = []
     for _ in range(n):
@@ -179,7 +180,7 @@ def random_unicode(rnd: random.Random) -> str:
 
 def pathological(rnd: random.Random) -> str:
     tok = rnd.choice(PATHOLOGICAL)
-    n = rnd.randint(100, 20000 // max(1, len(tok)))
+    n = rnd.randint(100, 8000 // max(1, len(tok)))
     return rnd.choice(["", "Inclusion Criteria:\n* "]) + tok * n
 
 
@@ -188,10 +189,10 @@ def generate(corpus: list[str], seed: int, i: int) -> str:
     r = rnd.random()
     if r < 0.08:
         return random_unicode(rnd)
-    if r < 0.085:
+    if r < 0.082:
         return pathological(rnd)
     base = rnd.choice(corpus)
-    if r < 0.11:
+    if r < 0.09:
         return mutate(rnd, base)  # a whole text
     return mutate(rnd, _excerpt(rnd, base))
 
@@ -288,23 +289,23 @@ def _one(text: str, parser, roundtrip: bool) -> tuple[float, str | None, list[st
 
     if hasattr(signal, "SIGALRM"):
         signal.alarm(HANG_SECONDS)
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: the machine may be shared
     try:
         doc = parser.parse(text)
-        dt = time.perf_counter() - t0
+        dt = time.process_time() - t0
         if roundtrip:
             js = doc.model_dump_json()
             if Document.model_validate_json(js) != doc:
                 return dt, None, ["JSON round trip changes the document"]
     except InputError as exc:
-        dt = time.perf_counter() - t0
+        dt = time.process_time() - t0
         if text.lstrip()[:1] in ("{", "["):  # a JSON text that is a study record without criteria: documented
             return dt, None, []
         return dt, f"InputError on text: {exc}", []
     except _Hang as exc:
         return float(HANG_SECONDS), f"hang: {exc}", []
     except BaseException as exc:  # noqa: BLE001 - a fuzzer records everything
-        dt = time.perf_counter() - t0
+        dt = time.process_time() - t0
         tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
         where = [ln.strip().splitlines()[0] for ln in tb if ln.strip().startswith("File")][-1:] or [""]
         return dt, f"{type(exc).__name__}: {str(exc)[:200]} @ {where[0]}", []
@@ -369,7 +370,7 @@ def main(argv=None) -> int:
     ap.add_argument("--start", type=int, default=0, help="first input index (resume a run)")
     ap.add_argument("--structure", action="store_true", help="structure rules only")
     ap.add_argument("--slow-ms-per-kb", type=float, default=50.0)
-    ap.add_argument("--roundtrip-every", type=int, default=1, help="JSON round-trip every k-th input")
+    ap.add_argument("--roundtrip-every", type=int, default=4, help="JSON round-trip every k-th input")
     ap.add_argument("--chunk", type=int, default=2000)
     ap.add_argument("--max-per-signature", type=int, default=3)
     ap.add_argument("--no-record", action="store_true", help="do not write fixtures/regressions/")

@@ -36,3 +36,10 @@ def test_units_convert_with_pint():
     assert convert(1, "mm**3", "uL") == pytest.approx(1)
     assert convert(1, "mg/dL", "g/L") == pytest.approx(0.01)
     assert convert(2, "a", "mo") == pytest.approx(24)
+
+
+@pytest.mark.parametrize("rule_id", sorted(r.id for r in rules().of_kind("unit") if r.pint))
+def test_units_lexicon_agrees_with_pint(rule_id):
+    from critparse.thresholds.rules import check_pint
+
+    assert check_pint(rules()[rule_id]) is None

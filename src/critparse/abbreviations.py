@@ -18,6 +18,7 @@ from .textmap import MappedText
 _CANDIDATE = regex.compile(r"\(\s*[\w\-/.]{0,11}[A-Z][\w\-/.]{0,11}\s*\)")
 
 _NLP = None
+WINDOW = 160  # characters before a '(SHORT)' searched for its long form
 
 
 def _nlp():
@@ -42,20 +43,33 @@ def find_abbreviations(text: str, criteria: Iterable[tuple[Criterion, MappedText
 
     ``criteria`` are (Criterion, MappedText) pairs; offsets returned are ORIGINAL offsets.
     """
-    todo = [mt for _, mt in criteria if has_candidate(mt.text)]
-    if not todo:
+    # run the detector on short windows: the words before each '(SHORT)' (a long form is never
+    # far from its short form), not on whole criteria
+    windows: list[tuple[MappedText, int, str]] = []
+    for _, mt in criteria:
+        t = mt.text
+        spans: list[list[int]] = []
+        for m in _CANDIDATE.finditer(t):
+            a, b = max(0, m.start() - WINDOW), m.end()
+            if spans and a <= spans[-1][1]:
+                spans[-1][1] = b
+            else:
+                spans.append([a, b])
+        windows.extend((mt, a, t[a:b]) for a, b in spans)
+    if not windows:
         return []
     nlp = _nlp()
-    found: dict[int, Abbreviation] = {}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*W036.*")  # the detector's unused global matcher
-        docs = list(nlp.pipe(mt.text for mt in todo))
-    for mt, doc in zip(todo, docs):
+        docs = list(nlp.pipe(w for _, _, w in windows))
+    found: dict[int, Abbreviation] = {}
+    for (mt, base, _), doc in zip(windows, docs):
         for short in doc._.abbreviations:
             long = short._.long_form
             if long is None:
                 continue
-            a = _definition(mt, short.start_char, short.end_char, long.start_char, long.end_char)
+            a = _definition(mt, base + short.start_char, base + short.end_char,
+                            base + long.start_char, base + long.end_char)
             if a is not None and a.short.start not in found:
                 found[a.short.start] = a
     return [found[k] for k in sorted(found)]

@@ -113,11 +113,34 @@ def find_enumeration(mt: MappedText, rules: RuleSet) -> Optional[Enumeration]:
     return _split(mt, rule.id, runs)
 
 
+_SEPARATORS = frozenset(";,.")
+_CONNECTORS = ("and/or", "and", "or")
+
+
+def _tail_start(seg: str) -> int:
+    """Where the trailing separators of ``seg`` begin: white space, ``; , .`` and the words
+    "and", "or", "and/or" (what ``_TAIL`` matches), found by walking back from the end --
+    linear, where a regex search would retry from every position of a long separator run."""
+    j = len(seg)
+    while j > 0:
+        c = seg[j - 1]
+        if c.isspace() or c in _SEPARATORS:
+            j -= 1
+            continue
+        for w in _CONNECTORS:
+            n = len(w)
+            if j >= n and seg[j - n:j].lower() == w and (j == n or not (seg[j - n - 1].isalnum() or seg[j - n - 1] == "_")):
+                j -= n
+                break
+        else:
+            return j
+    return j
+
+
 def _trim(mt: MappedText, cs: int, ce: int) -> tuple[MappedText, str]:
     """The item text in [cs, ce) without trailing separators, and the separators."""
     seg = mt.text[cs:ce]
-    m = _TAIL.search(seg)
-    cut = m.start() if m else len(seg)
+    cut = _tail_start(seg)
     body = seg[:cut]
     lead = len(body) - len(body.lstrip())
     return mt.slice(cs + lead, cs + len(body.rstrip())), seg[cut:]

@@ -67,6 +67,7 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self.stack: list[_Frame] = []
         self.block_label: Optional[str] = None   # label of the repeated block ("Cohort 2") the sections are in
+        self.joined: dict = {}                     # criteria with paragraphs joined to them, rebuilt in finish()
 
     # -- sections ---------------------------------------------------------------
     def open_section(self, block: Optional[Block]) -> None:
@@ -96,6 +97,7 @@ class _Builder:
         sec = self.section
         if not sec.children:
             return None
+        self._rebuild_joined()
         last = sec.children[-1]
         if isinstance(last, Group):
             ok = not last.children and last.rule != "structure.inline_label"
@@ -309,18 +311,29 @@ class _Builder:
         node.logic, node.logic_rule = lg
 
     def _continue(self, top: _Frame, b: Block) -> None:
-        """A paragraph that continues the sentence of the criterion before it (no children yet)."""
+        """A paragraph that continues the sentence of the criterion before it (no children yet).
+
+        The joined text is rebuilt once, in :meth:`_rebuild_joined` (rebuilding it at every
+        joined paragraph would be quadratic in their number)."""
         crit = top.node
-        segs = list(top.block.segments) + list(b.segments)
-        mt = MappedText.build(self.text, segs)
-        top.block.segments, top.block.mt = segs, mt
-        crit.text, crit.end = mt.text, max(crit.end, b.end)
-        for i in range(len(self.criteria) - 1, -1, -1):
-            if self.criteria[i][0] is crit:
-                self.criteria[i] = (crit, mt)
-                break
+        top.block.segments.extend(b.segments)
+        crit.end = max(crit.end, b.end)
+        self.joined[id(crit)] = (crit, top.block)
         self.diag("structure.joined_paragraph", "a paragraph continuing the sentence before it was joined to it",
                   b.start, b.end, "info")
+
+    def _rebuild_joined(self) -> None:
+        if not self.joined:
+            return
+        index = {id(c): i for i, (c, _) in enumerate(self.criteria)}
+        for key, (crit, block) in self.joined.items():
+            mt = MappedText.build(self.text, block.segments)
+            block.mt = mt
+            crit.text = mt.text
+            i = index.get(key)
+            if i is not None:
+                self.criteria[i] = (crit, mt)
+        self.joined = {}
 
     def _own_paragraph(self, top: _Frame, b: Block) -> None:
         """The paragraph after a criterion ending in ':' becomes its children."""
@@ -366,6 +379,7 @@ class _Builder:
 
     # -- finishing --------------------------------------------------------------------
     def finish(self) -> None:
+        self._rebuild_joined()
         for sec in self.sections:
             _close_spans(sec)
         for sec in self.sections:

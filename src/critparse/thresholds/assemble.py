@@ -57,33 +57,20 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     # number-anchored rules: at each number, the first rule (by priority) that reads a value wins;
     # numbers inside an expression already read ('10' in '1.5 x 10^9/L') are not tried again
     covered = -1
-    active = [(rule, rx.match) for rule, rx, _, req in lex.thr_number_req if not req.isdisjoint(words)]
-    combined = lex.combined.match if lex.combined is not None else None
+    active = [(rule, rx.match) for rule, rx, _, req in lex.thr_number if req is None or not req.isdisjoint(words)]
     for p in starts:
         if p < covered:
             continue
-        hit = None
-        if combined is not None:
-            m = combined(text, p)
-            if m is not None and m.end() > p:
-                regs = m.regs
-                rule = next(r for r, gi in lex.combined_rules if regs[gi][0] >= 0)
-                d = describe_match(rule, m, lex, text)
-                if d is not None:
-                    hit = (expr_start(m), m.end(), rule, m, d)
-        for rule, match in active:  # rules that need a keyword: tried one by one
+        for rule, match in active:
             m = match(text, p)
             if m is None or m.end() <= p:
                 continue
             d = describe_match(rule, m, lex, text)
             if d is None:
                 continue
-            if hit is None or rule.priority > hit[2].priority:
-                hit = (expr_start(m), m.end(), rule, m, d)
+            cands.append((expr_start(m), m.end(), rule, m, d))
+            covered = m.end()
             break
-        if hit is not None:
-            cands.append(hit)
-            covered = hit[1]
     for s, e, rule, m in run_rules(lex.thr_scan, text, low, starts, words):
         cands.append((s, e, rule, m, None))
     cands.sort(key=lambda c: (-c[2].priority, c[0] - c[1], c[0]))

@@ -10,30 +10,10 @@ _OPS = (("op_le", "<="), ("op_ge", ">="), ("op_ne", "!="), ("op_lt", "<"), ("op_
 _POSTS = (("post_ge", ">="), ("post_le", "<="), ("post_gt", ">"))
 
 
-def _combine(number_rules: list[tuple]):
-    """One pattern for the number-anchored rules without ``requires``: ``(?P<_r0>...)|(?P<_r1>...)``
-    in priority order, so one anchored match per number finds the first rule that reads it.
-    Rules with ``requires`` (or other flags) stay separate."""
-    import regex
-
-    plain = [p for p in number_rules if p[3] is None]
-    if not plain:
-        return None, [], list(number_rules)
-    flags = plain[0][1].flags
-    plain = [p for p in plain if p[1].flags == flags]
-    rest = [p for p in number_rules if p not in plain]
-    pattern = "|".join(f"(?P<_r{i}>{p[1].pattern})" for i, p in enumerate(plain))
-    try:
-        rx = regex.compile(pattern, flags)
-    except regex.error:  # a rule set the combination cannot hold: run rules one by one
-        return None, [], list(number_rules)
-    return rx, [(p[0], rx.groupindex[f"_r{i}"]) for i, p in enumerate(plain)], rest
-
-
 class Lexicon:
     __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts", "thr_prep",
                  "tmp_prep", "name_cache", "keywords", "thr_number",
-                 "thr_scan", "combined", "combined_rules", "thr_number_req")
+                 "thr_scan")
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -51,7 +31,6 @@ class Lexicon:
         self.tmp_prep = prepared(self.temporals)
         self.thr_number = [p for p in self.thr_prep if p[2]]  # by priority (of_kind sorts them)
         self.thr_scan = [p for p in self.thr_prep if not p[2]]
-        self.combined, self.combined_rules, self.thr_number_req = _combine(self.thr_number)
         self.keywords = keyword_finder(self.thr_prep, self.tmp_prep)
 
     def comparator(self, text: str, table=None) -> Optional[str]:

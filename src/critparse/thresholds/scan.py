@@ -14,10 +14,10 @@ import regex
 from ..patterns import REGEX_TIMEOUT
 
 # where numbers start: digits (with a sign), or number words
-_DIGIT = regex.compile(r"(?:(?<![A-Za-z0-9.,/])|(?<=\b(?i:age|aged|to)))(?:-(?=\d))?\d")
+_DIGIT = regex.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/])|(?<=\b(?i:age|aged|to)))(?:-(?=\d))?\d")
 # run on the lower-cased text (no case folding: faster)
 _WORDNUM = regex.compile(
-    r"\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
+    r"(?=[tfsenoh])\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
     r"s(?:ix|even|ixteen|eventeen|ixty|eventy|ingle)|e(?:ight|leven|ighteen|ighty)|n(?:ine|ineteen|inety)|one|zero|"
     r"hundred|half)\b")
 
