@@ -22,7 +22,7 @@ _FOLD = {
     "\u3002": ".", "\uff01": "!", "\uff1f": "?", "\uff3b": "[", "\uff3d": "]",
 }
 _SPECIAL = regex.compile(
-    r"\\[<>\[\]*^_#\\`{}()!|+\-.~=]"       # markdown escapes
+    r"\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
     r"|[ \t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n]{2,}"  # whitespace runs
     r"|[\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
     r"\uff1b\uff1a\uff08\uff09\uff0c\uff0e\uff1c\uff1e\uff1d\uff05\uff0d\u3001\u3002\uff01\uff1f\uff3b\uff3d]"
