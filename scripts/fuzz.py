@@ -403,8 +403,8 @@ def main(argv=None) -> int:
 
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         pool = ctx.Pool(args.workers, initializer=_init, initargs=(args.structure, args.seed))
+        what = pool.apply(_what)  # before the ranges: apply() would otherwise queue behind all of them
         results = pool.imap_unordered(_run_range, ranges)
-        what = pool.apply(_what)
     else:
         _init(args.structure, args.seed)
         what = _STATE["what"]

@@ -107,7 +107,10 @@ def _fail(exc: Exception, status: int, debug: bool) -> None:
               help="Records sent to a worker at a time (default 32).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line and no summary on stderr.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs, chunk_size, quiet, debug):
+@click.option("--example", is_flag=True,
+              help="Parse the bundled example (trial NCT06307600) instead of SOURCE.")
+def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs, chunk_size, quiet, debug,
+              example):
     """Parse eligibility criteria from SOURCE(s) and print the trees.
 
     \b
@@ -147,6 +150,12 @@ def parse_cmd(sources, out_format, input_format, text_key, workers, pattern_dirs
     from .errors import CritparseError, InputError
 
     t0 = time.perf_counter()
+    if example:
+        if sources:
+            raise click.UsageError("--example takes no SOURCE")
+        from .inputs import example_path
+
+        sources = (str(example_path()),)
     if not sources and sys.stdin.isatty():
         raise click.UsageError("no SOURCE given and standard input is a terminal (use - to type the text)")
     try:

@@ -140,8 +140,13 @@ def _looks_like_study(obj: Any) -> bool:
 EXAMPLE_NCT = "NCT06307600"
 
 
-def example_text() -> str:
-    """The bundled example: eligibility text of trial NCT06307600 as the registry's API v2 serves it."""
+def example_path():
+    """Path of the bundled example file (the package is installed unzipped)."""
     from importlib import resources
 
-    return (resources.files("critparse") / "data" / f"{EXAMPLE_NCT}.md").read_text(encoding="utf-8")
+    return resources.files("critparse") / "data" / f"{EXAMPLE_NCT}.md"
+
+
+def example_text() -> str:
+    """The bundled example: eligibility text of trial NCT06307600 as the registry's API v2 serves it."""
+    return example_path().read_text(encoding="utf-8")

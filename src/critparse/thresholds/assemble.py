@@ -57,7 +57,7 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     # number-anchored rules: at each number, the first rule (by priority) that reads a value wins;
     # numbers inside an expression already read ('10' in '1.5 x 10^9/L') are not tried again
     covered = -1
-    active = [(rule, rx.match) for rule, rx, _, req in lex.thr_number if req is None or not req.isdisjoint(words)]
+    active = [(rule, match) for rule, _, _, req, match in lex.thr_number if req is None or not req.isdisjoint(words)]
     for p in starts:
         if p < covered:
             continue
@@ -322,5 +322,10 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
         for n in nodes:
             n.alternatives = list(alts)
         out.thresholds.extend(nodes)
-    out.lists = find_variant_lists(mt, lex)
+    try:
+        out.lists = find_variant_lists(mt, lex)
+    except TimeoutError:
+        a, b = mt.orig_bounds
+        out.diagnostics.append(Diagnostic(code="W201", message="variant-list patterns timed out on this criterion",
+                                          start=a, end=b, severity="warning"))
     return out

@@ -2,6 +2,7 @@
 number words ("three (3)"), powers of ten ("1.5 x 10^9") and Roman numerals."""
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 import regex
@@ -39,6 +40,8 @@ def _digits(s: str) -> Optional[float]:
         v = float(s)
     except ValueError:
         return None
+    if not math.isfinite(v):
+        return None  # a 400-digit 'number' is no value (and JSON cannot hold inf)
     return -v if neg else v
 
 

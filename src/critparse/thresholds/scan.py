@@ -7,17 +7,18 @@ match states starts at its first participating group (the op in a lookbehind).
 """
 from __future__ import annotations
 
+import re  # the standard engine is faster for these two plain scans
+from functools import partial
 from typing import Iterable, Iterator
 
 import regex
 
 from ..patterns import REGEX_TIMEOUT
 
-# where numbers start: digits (with a sign), or number words
-_DIGIT = regex.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/])|(?<=\b(?i:age|aged|to)))(?:-(?=\d))?\d")
-# run on the lower-cased text (no case folding: faster)
-_WORDNUM = regex.compile(
-    r"(?=[tfsenoh])\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
+# where numbers start: digits (with a sign), or number words (run on the lower-cased text)
+_DIGIT = re.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/])|(?i:(?<=\bage)|(?<=\baged)|(?<=\bto)))(?:-(?=\d))?\d")
+_WORDNUM = re.compile(
+    r"\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
     r"s(?:ix|even|ixteen|eventeen|ixty|eventy|ingle)|e(?:ight|leven|ighteen|ighty)|n(?:ine|ineteen|inety)|one|zero|"
     r"hundred|half)\b")
 
@@ -31,7 +32,7 @@ def number_starts(text: str, low: str) -> list[int]:
         if text[s] == "-":
             out.append(s + 1)
     words = [m.start() for m in _WORDNUM.finditer(low)] if len(low) == len(text) else \
-        [m.start() for m in regex.finditer(_WORDNUM.pattern, text, regex.I)]
+        [m.start() for m in re.finditer(_WORDNUM.pattern, text, re.I)]
     if words:
         out.extend(words)
         out.sort()
@@ -53,13 +54,17 @@ def prepared(rules: Iterable) -> list[tuple]:
     out = []
     for r in rules:
         req = frozenset(w.lower() for w in (getattr(r, "requires", None) or ()))
-        out.append((r, r.regex, getattr(r, "anchor", "scan") == "number", req or None))
+        # built-in patterns are bounded and tested on pathological input: no timeout (it costs ~1 us a
+        # call); a user's rule gets the regex timeout, so a runaway pattern becomes a diagnostic
+        builtin = str(getattr(r, "_source", "")).startswith("patterns/")
+        match = r.regex.match if builtin else partial(r.regex.match, timeout=REGEX_TIMEOUT)
+        out.append((r, r.regex, getattr(r, "anchor", "scan") == "number", req or None, match))
     return out
 
 
 def keyword_finder(*preps: list[tuple]) -> tuple[str, ...]:
     """Every ``requires`` word of the rules."""
-    return tuple(sorted({w for prep in preps for *_, req in prep if req for w in req}))
+    return tuple(sorted({w for prep in preps for p in prep if p[3] for w in p[3]}))
 
 
 def present(words: tuple[str, ...], low: str) -> frozenset:
@@ -72,13 +77,12 @@ def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
     """``(start, end, rule, match)`` for every match of every rule (matches may overlap).
 
     ``found_words``: the ``requires`` words present in the criterion (see :func:`present`)."""
-    for rule, rx, by_number, req in prep:
+    for rule, rx, by_number, req, match in prep:
         if req is not None and req.isdisjoint(found_words):
             continue
         if by_number:
-            match = rx.match
             for p in starts:
-                m = match(text, p)  # anchored, bounded patterns: no timeout needed
+                m = match(text, p)
                 if m is not None and m.end() > p:
                     yield expr_start(m), m.end(), rule, m
         else:
