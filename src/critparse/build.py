@@ -1,16 +1,31 @@
-"""Assemble a Document: structure first, then the per-criterion extractors."""
+"""Assemble a Document: structure first, then the per-criterion extractors.
+
+Input text never raises.  A rule that runs into the regex timeout (a catastrophic user
+pattern) costs a diagnostic, not the document: the structure falls back to one criterion
+per line, an extractor skips the criterion it was reading.
+"""
 from __future__ import annotations
 
 from .inputs import InputText
-from .models import Document
+from .models import Diagnostic, Document
 from .patterns import RuleSet
-from .structure import parse_structure
+from .structure import line_structure, parse_structure
+
+
+def _timeout(code: str, what: str, start: int, end: int) -> Diagnostic:
+    return Diagnostic(code=code, message=f"a rule timed out (regex time limit) while {what}; {end - start} characters "
+                      "were read without it", start=start, end=end, severity="error")
 
 
 def build_document(inp: InputText, rules: RuleSet, extractors: tuple[str, ...]) -> Document:
     text = inp.text
-    result = parse_structure(text, inp.format, rules)
-    diagnostics = list(result.diagnostics)
+    diagnostics = list(getattr(inp, "diagnostics", []))
+    try:
+        result = parse_structure(text, inp.format, rules)
+    except TimeoutError:
+        result = line_structure(text)
+        diagnostics.append(_timeout("E901", "reading the structure (one criterion per line instead)", 0, len(text)))
+    diagnostics += result.diagnostics
     abbreviations = []
     if "abbreviations" in extractors:
         from .abbreviations import find_abbreviations
@@ -21,7 +36,11 @@ def build_document(inp: InputText, rules: RuleSet, extractors: tuple[str, ...]) 
 
         long_forms = {a.short.text: a.long.text for a in abbreviations}
         for crit, mt in result.criteria:
-            found = extract(mt, rules, long_forms)
+            try:
+                found = extract(mt, rules, long_forms)
+            except TimeoutError:
+                diagnostics.append(_timeout("E902", "extracting thresholds", crit.start, crit.end))
+                continue
             crit.thresholds = found.thresholds
             crit.temporals = found.temporals
             crit.lists = found.lists

@@ -455,3 +455,19 @@ def parse_structure(text: str, fmt: str, rules: RuleSet) -> StructureResult:
     b.finish()
     b.criteria.sort(key=lambda p: (p[0].start, p[0].end))
     return StructureResult(b.sections, b.criteria, b.diagnostics)
+
+
+def line_structure(text: str) -> StructureResult:
+    """The fallback structure: one unspecified section, one criterion per non-blank line.
+
+    Used when the structure rules cannot finish (a rule hit the regex time limit)."""
+    from .lines import split_lines
+
+    sec = Section(start=0, end=len(text), text="", type="unspecified", rule="structure.fallback_lines")
+    criteria = []
+    for ln in split_lines(text):
+        mt = MappedText.build(text, [(ln.start, ln.end)])
+        crit = Criterion(start=ln.start, end=ln.end, text=mt.text, rule="structure.fallback_line")
+        sec.children.append(crit)
+        criteria.append((crit, mt))
+    return StructureResult([sec], criteria, [])

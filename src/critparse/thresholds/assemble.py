@@ -23,6 +23,20 @@ _DURATION_SUBJECT = regex.compile(
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
     r"follow[- ]up|hospitali[sz]ation|pain|illness|episodes?|treatment|therapy|stable|stability|remission|"
     r"unconsciousness)\b", regex.I)
+# a duration written as how long something lasts ('for at least 6 weeks', 'duration of > 3 months')
+_FOR_DURATION = regex.compile(r"\b(?:for|lasting|lasted|duration\s+of|(?:for\s+)?a\s+(?:period|duration)\s+of)\s+\Z", regex.I)
+# words after a number that are no counted noun ('more than 2 times', '> 3 months')
+_NOT_COUNTED = regex.compile(r"(?:times?|fold|x|folds?|percent|per\b|days?|weeks?|months?|years?|hours?|minutes?|"
+                             r"episodes?\s+per|points?|mm|cm|kg|mg|g|gms?|grams?|ml|l|units?|standard\s+deviations?|SD|ULN|LLN|log|"
+                             r"(?:micro|milli|nano|pico|centi|kilo)\w*|\w*meters?|diopters?|letters|wood\w*|rpm|bpm)\b", regex.I)
+
+
+def _SMALL_COUNT(v) -> bool:
+    return isinstance(v, float) and v.is_integer() and 0 <= v <= 20
+
+
+_COUNT_OP = regex.compile(r"\b(?:least|more|fewer|less|most|minimum|maximum|greater)\b", regex.I)
+_AFTER = regex.compile(r"after|following|post", regex.I)
 _AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
 _SCALE = regex.compile(r"\b(?:ECOG|Karnofsky|KPS|Lansky|Zubrod|WHO|performance|PS|score|scale|index|NYHA|ASA|"
                        r"Gleason|Apgar|MMSE|NIHSS|EDSS|HAM-?D|MADRS|Mayo|Child)\b", regex.I)
@@ -159,11 +173,22 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             pct = percent_of(text, f.e, min(n, f.e + 50))
             if pct:
                 right = (pct[0], pct[1], False)
+        count_right = False
         if right is None and (not left or (not left[2] and not unit) or unit == "a"):
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
             if right and unit == "a" and left and not right[2]:
                 right = None
-        if right and (not left or right[2] or not same_as_prev or unit == "%" or unit in _DOSE_UNITS
+        elif right is None and left and not unit and op and f.d.get("comparator") not in (None, "=", "range") \
+                and f.e < n and text[f.e] == " " and f.d.get("quantity") is None and not f.d.get("reference") \
+                and _SMALL_COUNT(f.d.get("value")) and _COUNT_OP.search(op):
+            # 'Intention to treat more than 1 occluded vessel', '9 or more T2 lesions': a bare count limits
+            # the noun written right after it
+            right = right_subject(text, f.e, min(n, f.e + 60), False)
+            count_right = right is not None and not _NOT_COUNTED.match(text, right[0], right[1]) \
+                and "\n" not in text[f.e:right[0]] and not _SCALE.search(text, left[0], left[1])
+            if not count_right:
+                right = None
+        if right and (not left or right[2] or count_right or not same_as_prev or unit == "%" or unit in _DOSE_UNITS
                       or _GESTATION.match(text, f.e)):
             s, e, is_age = right
             f.subjects = [(s, e)]
@@ -310,7 +335,10 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
         clash = [f for f in found if f.s < t[1] and t[0] < f.e]
         if clash and all(f.subjects and any(_DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects) for f in clash):
             continue
-        found = [f for f in found if f not in clash]
+        # 'treated for > 14 days prior to enrollment': how long an exposure lasted is a limit of its own and
+        # the window stays as well; 'for 6 months after the last dose' is only a window
+        keep_dur = _AFTER.match(t[3].group("dir") or "") is None if "dir" in t[3].re.groupindex else True
+        found = [f for f in found if f not in clash or (keep_dur and _FOR_DURATION.search(text, max(0, f.s - 30), f.s))]
         kept_t.append(t)
     for s, e, rule, m in kept_t:
         node = build_temporal(mt, s, e, rule, m, lex)

@@ -66,8 +66,10 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
     if _g(m, "low") is not None and _g(m, "high") is not None:
         low, e1 = _num(_g(m, "low"))
         high, e2 = _num(_g(m, "high"))
-        if low is None or high is None or low > high:
-            return None  # '2019-03' or '5-1' is no range
+        ul, uh = _g(m, "unit_low"), _g(m, "unit")
+        differ = bool(ul and uh) and normalise(ul, lex.units, 0) != normalise(uh, lex.units, 0)
+        if low is None or high is None or (low > high and not differ):
+            return None  # '2019-03' or '5-1' is no range ('6 months and 5 years' is one)
         exponent = e2 or e1
         out.update(comparator="range", low=low, high=high)
         ol, oh = _g(m, "op_low"), _g(m, "op_high")
