@@ -454,7 +454,8 @@ def main(argv=None) -> int:
     print(f"slowest: {worst[0]:.2f} ms/KB (input {worst[1]}); longest parse {max_ms:.0f} ms")
     for kind, items in (("crash", crashes), ("lost", losts), ("span", spans)):
         for sig, c in Counter(_signature(m) for _, m, _ in items).most_common(8):
-            print(f"  {kind}: {c} x {sig}")
+            first = min(i for i, m, _ in items if _signature(m) == sig)
+            print(f"  {kind}: {c} x {sig}  (first: input {first})")
     for p in written:
         print(f"  recorded {p.relative_to(ROOT)}")
     return 1 if crashes or slows else 0

@@ -146,8 +146,6 @@ def test_robust_inputs_odd_text_every_input_format(structure_parser, name):
         check_document(structure_parser.parse(text, fmt), text)
 
 
-@pytest.mark.xfail(strict=False, reason="thresholds: a 400-digit number gives value=inf, which JSON writes as null "
-                                        "(round trip breaks); numbers.py should reject non-finite values")
 def test_robust_inputs_huge_number_roundtrips(parser):
     text = "* age > " + "9" * 400 + " years\n"
     check_document(parser.parse(text), text)
@@ -162,8 +160,6 @@ def test_robust_inputs_lone_surrogate_replaced_one_for_one(parser):
     assert doc.text[crit.start:crit.end].startswith("* age")
 
 
-@pytest.mark.xfail(strict=False, reason="build.py does not copy InputText.diagnostics onto the Document yet "
-                                        "(proposed: diagnostics = list(inp.diagnostics) + result.diagnostics)")
 def test_robust_inputs_lone_surrogate_has_diagnostic(parser):
     text = "Inclusion Criteria:\n* age \ud800\udbff> 18\n"
     doc = parser.parse(text)
@@ -187,9 +183,10 @@ def test_robust_inputs_lone_surrogate_in_json_record(parser):
 
 
 def _timed(fn, *a):
-    t0 = time.perf_counter()
+    """(result, process CPU seconds): the machine may be shared, wall time would be noisy."""
+    t0 = time.process_time()
     out = fn(*a)
-    return out, time.perf_counter() - t0
+    return out, time.process_time() - t0
 
 
 def test_robust_inputs_ten_thousand_bullets(structure_parser):
@@ -264,7 +261,7 @@ def test_robust_inputs_five_megabyte_text(structure_parser, seed_text):
 
 def _budget(parse, text: str, seconds: float) -> float:
     _, dt = _timed(parse, text)
-    assert dt < seconds, f"{len(text)} chars took {dt:.1f} s (budget {seconds} s): superlinear?"
+    assert dt < seconds, f"{len(text)} chars took {dt:.1f} CPU s (budget {seconds} s): superlinear?"
     return dt
 
 
@@ -292,9 +289,6 @@ def test_robust_inputs_continued_paragraphs_linear(structure_parser):
 # --------------------------------------------------------------------------- regex timeouts
 
 
-@pytest.mark.xfail(strict=False, reason="a regex TimeoutError escapes Parser.parse: build.build_document must "
-                                        "catch TimeoutError (structure: fall back + diagnostic; per criterion "
-                                        "extractors: diagnostic and go on)")
 def test_robust_inputs_regex_timeout_becomes_diagnostic(tmp_path):
     import json
 
@@ -320,9 +314,6 @@ _SLOW_THRESHOLD_RULE = {"id": "user.thr.slow", "kind": "threshold", "anchor": "n
                         "examples": [{"text": "11x", "expect": {}}]}
 
 
-@pytest.mark.xfail(strict=False, reason="thresholds: number-anchored rules run rx.match(text, p) with no timeout "
-                                        "(assemble._choose, scan.run_rules), so a catastrophic user threshold rule "
-                                        "hangs parse; pass timeout=REGEX_TIMEOUT (the W201 handler exists)")
 def test_robust_inputs_catastrophic_threshold_rule_does_not_hang(tmp_path):
     import json
     import subprocess
@@ -334,7 +325,21 @@ def test_robust_inputs_catastrophic_threshold_rule_does_not_hang(tmp_path):
             "d = p.parse('Inclusion Criteria:\\n* value ' + '1' * 40 + '!\\n')\n"
             "print(sorted({x.code for x in d.diagnostics}))\n")
     try:
-        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=8)
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     except subprocess.TimeoutExpired:
-        pytest.fail("parse hung (> 8 s) on a catastrophic user threshold rule")
+        pytest.fail("parse hung (> 30 s) on a catastrophic user threshold rule")
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+@pytest.mark.xfail(strict=False, reason="thresholds: number-anchored rx.match(text, p) costs O(len(text)) per call "
+                                        "(the regex module scans ahead for a required literal, e.g. thr.age.years); "
+                                        "with a number every few characters the criterion is quadratic.  Bound the "
+                                        "match: rx.match(text, p, min(len(text), p + 300)) in assemble._choose and "
+                                        "scan.run_rules (measured 366 us -> 0.9 us per call at 190 K chars)")
+def test_robust_inputs_many_numbers_in_one_criterion_linear(parser):
+    def cpu(n):
+        text = "Inclusion Criteria:\n* " + "1. a. " * n + "\n"
+        return min(_timed(parser.parse, text)[1] for _ in range(2))
+
+    small, big = cpu(6000), cpu(12000)
+    assert big / small < 2.5, f"{small:.2f} s -> {big:.2f} s when the size doubles"

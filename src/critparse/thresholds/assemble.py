@@ -17,7 +17,7 @@ from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
 # a criterion with none of these has no value to find
-_PREFILTER = regex.compile(r"(?=[IVCc])(?:\b(?:I{1,3}|IV|V)[ABC]?\b|[Cc]hild)|[A-Z]\d{2,4}[A-Z]\b")
+_PREFILTER = regex.compile(r"(?=[IVCc])(?:\b(?:I{1,3}|IV|V)[ABC]?\b|[Cc]hild)|[A-Z]\d{2,4}[A-Z]\b|(?<![A-Za-z0-9])[cpy]?T[0-4]")
 _DURATION_SUBJECT = regex.compile(
     r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time|interval|period|length|lasting|"
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"

@@ -19,6 +19,7 @@ _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 _THOUSANDS = regex.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
 _DEC_COMMA = regex.compile(r"\d+,\d{1,2}")
+_GESTATION = regex.compile(r"(\d{2})(?:\+([0-6])|\s([0-6])/7)")
 _PAREN_DIGITS = regex.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 _WORD = regex.compile(r"[a-z]+", regex.I)
 # a power-of-ten factor: mantissa, then x 10 ^ exponent (the exponent may have lost its superscript)
@@ -27,6 +28,9 @@ _SCI = regex.compile(r"^\s*(-?[\d.,  ]+?)\s*(?:(?:[x×X*·]|\s)\s*10\s*(?:\^\s*|
 
 def _digits(s: str) -> Optional[float]:
     s = s.strip().replace("\u00a0", " ")
+    g = _GESTATION.fullmatch(s)
+    if g:  # gestational age in weeks and days: '27 0/7', '37+2'
+        return round(int(g.group(1)) + int(g.group(2) or g.group(3)) / 7, 4)
     if "/" in s:  # a blood pressure '140/90': the first figure
         s = s.split("/", 1)[0]
     neg = s.startswith("-")

@@ -71,9 +71,9 @@ _RIGHT = regex.compile(
 # 'more than 10% of bone': the share is of what follows
 _PCT_OF = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
 # 'Score ≤ 10 on the Short Physical Performance Battery'
-_ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:or|and|at|in|for|with)\b)[A-Za-z(][\w'’()-]*){0,6})", 0)
+_ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>(?:\d{1,2}-items?\s+)?[A-Za-z][\w'’-]*(?:\s+(?!(?:or|and|at|in|for|with)\b)[A-Za-z(][\w'’()-]*){0,6})", 0)
 _UPPER = regex.compile(r"[A-Z]")
-_GENERIC = regex.compile(r"^(?:(?:total|baseline|mean|average|a|the)\s+)*(?:scores?|values?|levels?|results?|points?)$", _I)
+_GENERIC = regex.compile(r"^(?:(?i:total|baseline|mean|average|a|the)\s+)*(?:(?-i:[a-z]+)\s+){0,3}(?i:scores?|values?|levels?|results?|points?)$")
 _RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
 _SPLIT = regex.compile(r"\s*(?:,|/|&|\band/or\b|\band\b|\bor\b)\s*", _I)
 _LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\band\b|\bor\b|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?)\s*,\s*$", _I)
@@ -125,7 +125,9 @@ def _limit_words(masked: str, base: int, s: int, e: int) -> int:
 
 
 _ADVERBIAL = regex.compile(r"(?:during|within|after|before|prior(?:\s+to)?|at|since|following|via|per|while)\s*\Z", _I)
-_TIME_PHRASE = regex.compile(r"\b(?:period|phase|visit|screening|baseline|time|day|days|week|weeks|month|months|"
+_EVENT_ADVERBIAL = regex.compile(r"(?:after|before|prior\s+to|since|following)\s*\Z", _I)
+_TIME_PHRASE = regex.compile(r"\b(?:period|phase|visit|screening|baseline|time|day|days|week|weeks|month|months|rest|"
+                             r"evaluation|examination|assessment|"
                              r"year|years|study|trial|enrol\w*|randomi[sz]ation|admission|inclusion|consent|entry|minutes?|hours?|"
                              r"mins?|hrs?|seconds?)\b", _I)
 _PAREN_ONLY = regex.compile(r"\s*\([^()]*\)\s*")
@@ -140,6 +142,8 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
     inside a closed parenthesis ("QTc (or evidence of such at screening) on ECG") do not count.
     """
     ws = max(lb, vs - WINDOW)
+    while lb < ws < vs and text[ws - 1].isalnum() and text[ws].isalnum():
+        ws += 1  # the window does not start inside a word ('ffects')
     masked = _mask(text, ws, vs)
     bounds = boundaries(masked, ws)
     end = vs
@@ -163,7 +167,10 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
                 s = e  # '(women) and > 53 %': a parenthesis of its own is no subject
         if e > s and _HAS_LETTER.search(text, s, e):
             # a time/means phrase ('during the screening period') is not the subject: look further back
-            if k and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and hops < 3 and _TIME_PHRASE.search(text, s, e):
+            if k and hops < 3 and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and (
+                    _TIME_PHRASE.search(text, s, e) or (_EVENT_ADVERBIAL.match(text, bounds[k - 1][0], cut)
+                                                        and "\n" not in text[cut:e])):
+                # 'mRS before the autoimmune encephalitis > 3': what follows before/after is an event
                 fallback = fallback or (s, e)
             else:
                 return _limit_words(masked, ws, s, e), e, hops == 0

@@ -16,6 +16,7 @@ _INCLUSIVE_OPS = {">=", "<=", "="}
 _RANGE_SEP = regex.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*", regex.I)
 _ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", regex.I)
 _LETTER = regex.compile(r"[A-Za-z]")
+_TIME_DAYS = {"min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "a": 365.25}
 
 
 def reference_of(mult: str) -> Optional[str]:
@@ -67,9 +68,13 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         low, e1 = _num(_g(m, "low"))
         high, e2 = _num(_g(m, "high"))
         ul, uh = _g(m, "unit_low"), _g(m, "unit")
-        differ = bool(ul and uh) and normalise(ul, lex.units, 0) != normalise(uh, lex.units, 0)
-        if low is None or high is None or (low > high and not differ):
-            return None  # '2019-03' or '5-1' is no range ('6 months and 5 years' is one)
+        if low is not None and ul and uh:
+            # '6 months and 5 years': the low end is given in the high end's unit (0.5 years)
+            cl, ch = normalise(ul, lex.units, 0), normalise(uh, lex.units, 0)
+            if cl != ch and cl in _TIME_DAYS and ch in _TIME_DAYS:
+                low = round(low * _TIME_DAYS[cl] / _TIME_DAYS[ch], 4)
+        if low is None or high is None or low > high:
+            return None  # '2019-03' or '5-1' is no range
         exponent = e2 or e1
         out.update(comparator="range", low=low, high=high)
         ol, oh = _g(m, "op_low"), _g(m, "op_high")
