@@ -406,7 +406,7 @@ class _Builder:
             kids = getattr(node, "children", [])
             for i, ch in enumerate(kids):
                 if (isinstance(ch, Criterion) and ch.marker is None and ch.children and not ch.thresholds
-                        and ch.rule == "structure.paragraph"):
+                        and ch.rule == "structure.paragraph" and not any(_split_inside(k) for k in ch.children)):
                     for r, rx in rules:
                         m = rx.match(ch.text)
                         if m:
@@ -422,6 +422,13 @@ class _Builder:
                 stack.append(kids[i])
         if converted:
             self.criteria = [p for p in self.criteria if id(p[0]) not in converted]
+
+
+def _split_inside(node: Union[Criterion, Group]) -> bool:
+    """Was this child cut out of its parent's own line (inline enumeration, semicolon list)?
+    Such a parent keeps the separators between its children, so it stays a criterion."""
+    rule = node.rule or ""
+    return rule.startswith("inline.") or rule in ("structure.semicolon_item", "structure.inline_label")
 
 
 def _close_spans(node: Node) -> None:
