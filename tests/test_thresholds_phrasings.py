@@ -166,3 +166,108 @@ def test_phrasings_offsets_are_original_offsets():
 def test_phrasings_text_without_numbers_is_skipped_fast():
     x = run("Pregnant or breast-feeding women")
     assert x.thresholds == [] and x.temporals == [] and x.lists == []
+
+
+# --- general phrasings added after reading the CHIA misses (none is a corpus sentence) ---
+
+@pytest.mark.parametrize("text,cmp_", [
+    ("creatinine clearance more or equal to 30 mL/min", ">="), ("AUDIT score of > or equal to 5", ">="),
+    ("AUDIT score < or equal to 26", "<="), ("age greater than/equals to 18 years", ">="),
+    ("glucose major than 140 mg/dl", ">"), ("glucose minor than 70 mg/dl", "<"),
+    ("leucocytes ³ 2000 per mm3", ">="), ("hemoglobin less or equal to 9 g/dL", "<="),
+])
+def test_phrasings_comparator_variants(text, cmp_):
+    one(text, comparator=cmp_)
+
+
+@pytest.mark.parametrize("text,cmp_,value", [
+    ("Males or females above the age of 18", ">", 18), ("Aged 18 or over, up to the age of 35", "<=", 35),
+    ("babies up to age 6 months", "<=", 6), ("Patient less than age 4 years", "<", 4),
+    ("Greater than the age of 18", ">", 18), ("Individuals of both sexes from 18 years with pneumonia", ">=", 18),
+])
+def test_phrasings_age_written_around_the_word_age(text, cmp_, value):
+    one(text, comparator=cmp_, value=value, subject_name="age")
+
+
+def test_phrasings_from_years_before_an_event_is_no_age():
+    assert not [t for t in run("subjects from 2 years before enrollment").thresholds if t.comparator == ">="]
+
+
+def test_phrasings_duration_of_exposure_kept_beside_its_window():
+    x = run("Prior treatment with enzalutamide for > 14 days prior to enrollment")
+    assert [t for t in x.thresholds if t.comparator == ">" and t.value == 14 and t.unit.ucum == "d"]
+    assert x.temporals  # the window stays too
+
+
+def test_phrasings_period_after_last_dose_is_only_a_window():
+    x = run("use contraception for at least 6 months after the last dose")
+    assert x.thresholds == [] and x.temporals
+
+
+def test_phrasings_bare_count_limits_the_noun_after_it():
+    one("Intention to treat more than 1 totally occluded major epicardial vessel", comparator=">", value=1,
+        subject_has="occluded major epicardial vessel")
+    one("at least 1 T1 lesion or 9 or more T2 lesions", comparator=">=", value=9, subject_has="T2 lesions")
+    # a measurement keeps its subject on the left
+    one("Hemoglobin less than 7 g/dL", comparator="<", subject_has="Hemoglobin")
+
+
+def test_phrasings_subject_not_taken_from_an_event_after_before():
+    one("mRS before the autoimmune encephalitis > 3", comparator=">", value=3, subject_has="mRS")
+    one("Kellgren-Lawrence score at X-ray evaluation > 3", subject_has="Kellgren-Lawrence")
+    one("mean ventricular response rate at rest >100 beats per minute", subject_has="ventricular response rate")
+
+
+def test_phrasings_generic_score_named_by_the_scale_after():
+    one("Baseline scores =16 on the 17-item Hamilton Depression Scale", subject_has="Hamilton Depression Scale")
+
+
+def test_phrasings_thousands_before_a_comma():
+    one("platelet counts < 50,000, refractory to treatment", comparator="<", value=50000)
+
+
+def test_phrasings_range_with_two_time_units_uses_the_high_unit():
+    one("children between 6 months and 5 years old", comparator="range", low=0.5, high=5, unit="a")
+
+
+@pytest.mark.parametrize("text,low,high", [
+    ("Gestational age 27 0/7 to 36 6/7 weeks", 27, 36 + 6 / 7), ("born between 28 0/7 and 34 0/7 weeks", 28, 34),
+    ("37+0 - 42+0 weeks of gestation", 37, 42),
+])
+def test_phrasings_gestational_weeks_and_days(text, low, high):
+    t = one(text, comparator="range", unit="wk")
+    assert abs(t.low - low) < 1e-3 and abs(t.high - high) < 1e-3
+
+
+@pytest.mark.parametrize("text,cmp_,value", [
+    ("≥ Grade 2 peripheral neuropathy", ">=", 2), ("severity > grade 3 by NCI CTCAE", ">", 3),
+    ("less than or equal to [<=] Grade 1 toxicity", "<=", 1),
+])
+def test_phrasings_comparator_before_grade(text, cmp_, value):
+    one(text, comparator=cmp_, value=value, quantity="grade")
+
+
+def test_phrasings_percentiles():
+    one("height less than 5th percentile", comparator="<", value=5)
+    one("blood pressure in the 95th percentile or greater", comparator=">=", value=95)
+
+
+def test_phrasings_tnm_categories():
+    x = run("T1-3 N0 M0 adenocarcinoma of the prostate")
+    got = {t.subject.text: t for t in x.thresholds}
+    assert got["T"].comparator == "range" and (got["T"].low, got["T"].high) == (1, 3)
+    assert got["N"].value == 0 and got["M"].value == 0
+    assert run("at least 1 T1 lesion and T2 hyperintense lesions").thresholds[0].subject.text != "T"
+
+
+@pytest.mark.parametrize("text", [
+    "Treatment with class I or III antiarrhythmic drugs", "anti-HLA class I and / or class II antibodies",
+    "on Class IA and Class III anti arrhythmic medications",
+])
+def test_phrasings_drug_and_antigen_classes_are_no_values(text):
+    assert run(text).thresholds == []
+
+
+def test_phrasings_centimeters_and_micrograms_are_units():
+    one("cervical dilation of 2 centimeters or less", comparator="<=", value=2, unit="cm")
+    one("budesonide <=400 micrograms (mcg)", comparator="<=", value=400, unit="ug")

@@ -11,7 +11,7 @@ from ..patterns import REGEX_TIMEOUT
 from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
-from .scan import expr_start, number_starts, present, run_rules
+from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
 from .subjects import _PERSON, dose_of, extend_list, left_subject, percent_of, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
@@ -71,12 +71,13 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     # number-anchored rules: at each number, the first rule (by priority) that reads a value wins;
     # numbers inside an expression already read ('10' in '1.5 x 10^9/L') are not tried again
     covered = -1
+    n = len(text)
     active = [(rule, match) for rule, _, _, req, match in lex.thr_number if req is None or not req.isdisjoint(words)]
     for p in starts:
         if p < covered:
             continue
         for rule, match in active:
-            m = match(text, p)
+            m = match(text, p, min(n, p + MATCH_WINDOW))
             if m is None or m.end() <= p:
                 continue
             d = describe_match(rule, m, lex, text)

@@ -22,6 +22,10 @@ _WORDNUM = re.compile(
     r"s(?:ix|even|ixteen|eventeen|ixty|eventy|ingle)|e(?:ight|leven|ighteen|ighty)|n(?:ine|ineteen|inety)|one|zero|"
     r"hundred|half)\b")
 
+# A value expression is read within this many characters of its number: a bounded window keeps
+# each anchored match independent of the criterion's length (no quadratic time on long texts).
+MATCH_WINDOW = 300
+
 
 def number_starts(text: str, low: str) -> list[int]:
     """Start offsets of the numbers in ``text`` (a signed number gives both the sign and the digit)."""
@@ -82,7 +86,7 @@ def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
             continue
         if by_number:
             for p in starts:
-                m = match(text, p)
+                m = match(text, p, min(len(text), p + MATCH_WINDOW))
                 if m is not None and m.end() > p:
                     yield expr_start(m), m.end(), rule, m
         else:
