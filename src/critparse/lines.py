@@ -110,6 +110,7 @@ class LineClassifier:
         self.rules = rules
         self.headings = rules.compiled("section_heading")
         self.heading_any = rules.union("section_heading")[0]
+        self.heading_pre = rules.prefilter("section_heading")
         self.bare_labels = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "parent"]
         self.line_subheadings = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "line"]
         self.marker_has_n = "n" in rules.union("list_marker")[0].groupindex
@@ -124,6 +125,8 @@ class LineClassifier:
         if len(text) > _MAX_HEADING and ":" not in text[:_MAX_HEADING]:
             return None  # a heading ends the line or its ':' comes early
         text = text[:_MAX_HEADING + 20]  # a heading is short; what follows its ':' is not read here
+        if self.heading_pre is not None and self.heading_pre.search(text) is None:
+            return None
         if self.heading_any.match(text, timeout=1.0) is None:
             return None
         for rule, rx in self.headings:

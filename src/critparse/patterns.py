@@ -46,6 +46,9 @@ class Rule(BaseModel):
     flags: list[Literal["i", "x", "m", "s"]] = Field(default_factory=lambda: ["i"])
     description: Optional[str] = None
     priority: int = 0
+    # optional cheap regex that must be found in a text before ``pattern`` is tried there: it
+    # lets most texts skip an expensive pattern (every example must contain it)
+    prefilter: Optional[str] = None
     examples: list[Union[str, Example]] = Field(min_length=1)
     counter_examples: list[str] = Field(default_factory=list)
 
@@ -58,6 +61,7 @@ class Rule(BaseModel):
 
     # filled in by the loader
     _compiled: Any = None
+    _prefilter: Any = None
     _source: str = ""
     _line: int = 0
 
@@ -161,6 +165,20 @@ class RuleSet:
             got = self._union[kind] = (regex.compile("|".join(parts) or "(?!)"), rules)
         return got
 
+    def prefilter(self, kind: str) -> Optional["regex.Pattern[str]"]:
+        """One alternation of the ``prefilter`` of every rule of ``kind``, or None when a rule
+        has none: a text it does not find cannot match any rule of the kind."""
+        key = ("prefilter", kind)
+        if key not in self._union:
+            rules = self.of_kind(kind)
+            pre = None
+            if rules and all(r.prefilter for r in rules):
+                parts = [f"(?{''.join(sorted(set(r.flags)))}:{r.prefilter})" if r.flags else f"(?:{r.prefilter})"
+                         for r in rules]
+                pre = regex.compile("|".join(parts))
+            self._union[key] = pre
+        return self._union[key]
+
     def match_first(self, kind: str, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
         """The first rule of ``kind`` whose pattern matches at the start of ``text``."""
         rx, rules = self.union(kind)
@@ -236,6 +254,12 @@ def _compile(rule: Rule, macros: dict[str, str]) -> None:
     except regex.error as exc:
         raise PatternError(f"invalid regular expression: {exc}", file=where[0], line=where[1],
                            field="pattern", code="E106") from None
+    if rule.prefilter is not None:
+        try:
+            rule._prefilter = regex.compile(rule.prefilter, _flags(rule))
+        except regex.error as exc:
+            raise PatternError(f"invalid regular expression: {exc}", file=where[0], line=where[1],
+                               field="prefilter", code="E106") from None
 
 
 def check_examples(rule: Rule) -> list[str]:
@@ -251,6 +275,9 @@ def check_examples(rule: Rule) -> list[str]:
             continue
         if m is None:
             problems.append(f"examples[{i}]: pattern does not match {ex.text!r}")
+            continue
+        if rule._prefilter is not None and rule._prefilter.search(ex.text) is None:
+            problems.append(f"examples[{i}]: prefilter does not match {ex.text!r} (the rule would never run)")
             continue
         if ex.match is not None and m.group(0) != ex.match:
             problems.append(f"examples[{i}]: matched {m.group(0)!r}, expected {ex.match!r}")

@@ -36,6 +36,9 @@ def _SMALL_COUNT(v) -> bool:
 
 
 _COUNT_OP = regex.compile(r"\b(?:least|more|fewer|less|most|minimum|maximum|greater)\b", regex.I)
+_DOSE_WORD = regex.compile(r"(?:(?:a|the|its|their|total|daily|stable|high|low|cumulative|maximum|mean|average)\s+)*"
+                            r"(?:doses?|dosages?|dosing)\s*(?:of\s*)?\Z", regex.I)
+_DOSE_GAP = regex.compile(r"\b(?:at|with|in)\s+\Z", regex.I)
 _AFTER = regex.compile(r"after|following|post", regex.I)
 _AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
 _SCALE = regex.compile(r"\b(?:ECOG|Karnofsky|KPS|Lansky|Zubrod|WHO|performance|PS|score|scale|index|NYHA|ASA|"
@@ -198,6 +201,13 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
                 f.d["quantity"] = "count"
         elif left:
             s, e, _ = left
+            if _DOSE_WORD.match(text, s, e):
+                # 'rosuvastatin at doses greater than 10 mg/d', 'morphine with daily dose more than 120mg':
+                # a dose is the dose of the drug written before it
+                g = _DOSE_GAP.search(text, max(lb, s - 14), s)
+                drug = left_subject(text, lb, g.start()) if g else None
+                if drug and drug[2] and len(text[drug[0]:drug[1]].split()) <= 3:
+                    s, e = drug[0], drug[1]
             sc = scale_after(text, s, e, f.e, min(n, f.e + 80))
             if sc:
                 f.subjects = [sc]

@@ -72,6 +72,9 @@ _RIGHT = regex.compile(
 _PCT_OF = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
 # 'Score ≤ 10 on the Short Physical Performance Battery'
 _ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>(?:\d{1,2}-items?\s+)?[A-Za-z][\w'’-]*(?:\s+(?!(?:or|and|at|in|for|with)\b)[A-Za-z(][\w'’()-]*){0,6})", 0)
+# '>7 birthweight greater than 2500 g': a noun followed by its own comparator is the next value's subject
+_NEXT_LIMIT = regex.compile(r"[\w'’+-]+(?:\s+(?!(?:or|and)\b)[\w'’+-]+){0,2}?\s*(?:(?:greater|less|more|fewer|higher|lower|above|below|"
+                            r"exceeding|superior|inferior)\b|[<>≤≥≦≧])", _I)
 _UPPER = regex.compile(r"[A-Z]")
 _GENERIC = regex.compile(r"^(?:(?i:total|baseline|mean|average|a|the)\s+)*(?:(?-i:[a-z]+)\s+){0,3}(?i:scores?|values?|levels?|results?|points?)$")
 _RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
@@ -258,6 +261,6 @@ def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple
         t = _RIGHT_TAIL.search(text, s, e)
         if t:
             e = t.start()
-        if e > s:
+        if e > s and not _NEXT_LIMIT.match(text, s, rb):
             return s, e, False
     return None
