@@ -271,3 +271,13 @@ def test_phrasings_drug_and_antigen_classes_are_no_values(text):
 def test_phrasings_centimeters_and_micrograms_are_units():
     one("cervical dilation of 2 centimeters or less", comparator="<=", value=2, unit="cm")
     one("budesonide <=400 micrograms (mcg)", comparator="<=", value=400, unit="ug")
+
+
+def test_phrasings_bare_counts_of_clinical_items():
+    one("agree to use 2 forms of adequate contraception", comparator="=", value=2, quantity="count", subject_has="forms")
+    one("Woman who had 2 miscarriages before 12 weeks", value=2, subject_has="miscarriages")
+    assert not [t for t in run("type 2 diabetes or HIV 2 tests").thresholds if t.quantity == "count"]
+
+
+def test_phrasings_right_noun_with_its_own_comparator_is_not_the_subject():
+    one("Apgar score at 5 minutes >7 birthweight greater than 2500 g", comparator=">", value=7, subject_has="Apgar")

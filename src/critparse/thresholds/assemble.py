@@ -17,7 +17,7 @@ from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
 # a criterion with none of these has no value to find
-_PREFILTER = regex.compile(r"(?=[IVCc])(?:\b(?:I{1,3}|IV|V)[ABC]?\b|[Cc]hild)|[A-Z]\d{2,4}[A-Z]\b|(?<![A-Za-z0-9])[cpy]?T[0-4]")
+_PREFILTER = regex.compile(r"(?=[IVCcT])(?:\b(?:I{1,3}|IV|V)[ABC]?\b|[Cc]hild|T[0-4])|[A-Z]\d{2,4}[A-Z]\b")
 _DURATION_SUBJECT = regex.compile(
     r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time|interval|period|length|lasting|"
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
@@ -182,9 +182,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
             if right and unit == "a" and left and not right[2]:
                 right = None
-        elif right is None and left and not unit and op and f.d.get("comparator") not in (None, "=", "range") \
-                and f.e < n and text[f.e] == " " and f.d.get("quantity") is None and not f.d.get("reference") \
-                and _SMALL_COUNT(f.d.get("value")) and _COUNT_OP.search(op):
+        elif right is None and left and not unit and f.e < n and text[f.e] == " " and not f.d.get("reference") \
+                and _SMALL_COUNT(f.d.get("value")) and (
+                    (op and f.d.get("comparator") not in (None, "=", "range") and f.d.get("quantity") is None
+                     and _COUNT_OP.search(op)) or getattr(f.rule, "quantity", None) == "count"):
             # 'Intention to treat more than 1 occluded vessel', '9 or more T2 lesions': a bare count limits
             # the noun written right after it
             right = right_subject(text, f.e, min(n, f.e + 60), False)
