@@ -6,6 +6,7 @@ per line, an extractor skips the criterion it was reading.
 """
 from __future__ import annotations
 
+from .gcpause import paused
 from .inputs import InputText
 from .models import Diagnostic, Document
 from .patterns import RuleSet
@@ -18,6 +19,11 @@ def _timeout(code: str, what: str, start: int, end: int) -> Diagnostic:
 
 
 def build_document(inp: InputText, rules: RuleSet, extractors: tuple[str, ...]) -> Document:
+    with paused():  # no reference cycles are made: the cyclic GC would only slow big texts down
+        return _build(inp, rules, extractors)
+
+
+def _build(inp: InputText, rules: RuleSet, extractors: tuple[str, ...]) -> Document:
     text = inp.text
     diagnostics = list(getattr(inp, "diagnostics", []))
     try:
