@@ -75,7 +75,10 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     # numbers inside an expression already read ('10' in '1.5 x 10^9/L') are not tried again
     covered = -1
     n = len(text)
-    active = [(rule, match) for rule, _, _, req, match in lex.thr_number if req is None or not req.isdisjoint(words)]
+    active = lex.active_cache.get(words)
+    if active is None:  # the rules whose 'requires' the criterion meets, by satisfied-set (few distinct ones)
+        active = lex.active_cache[words] = [(rule, match) for rule, _, _, req, match in lex.thr_number
+                                            if req is None or req in words]
     for p in starts:
         if p < covered:
             continue

@@ -12,7 +12,7 @@ _POSTS = (("post_ge", ">="), ("post_le", "<="), ("post_gt", ">"))
 
 class Lexicon:
     __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts", "thr_prep",
-                 "tmp_prep", "name_cache", "keywords", "thr_number",
+                 "tmp_prep", "name_cache", "keywords", "thr_number", "active_cache",
                  "thr_scan")
 
     def __init__(self, rules: RuleSet):
@@ -27,6 +27,7 @@ class Lexicon:
         from .scan import keyword_finder, prepared
 
         self.name_cache: dict = {}
+        self.active_cache: dict = {}
         self.thr_prep = prepared(self.thresholds)
         self.tmp_prep = prepared(self.temporals)
         self.thr_number = [p for p in self.thr_prep if p[2]]  # by priority (of_kind sorts them)

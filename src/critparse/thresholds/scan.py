@@ -66,23 +66,25 @@ def prepared(rules: Iterable) -> list[tuple]:
     return out
 
 
-def keyword_finder(*preps: list[tuple]) -> tuple[str, ...]:
-    """Every ``requires`` word of the rules."""
-    return tuple(sorted({w for prep in preps for p in prep if p[3] for w in p[3]}))
+def keyword_finder(*preps: list[tuple]) -> tuple[tuple[frozenset, "re.Pattern[str]"], ...]:
+    """One literal alternation per distinct ``requires`` set of the rules (searched once per criterion)."""
+    sets = {p[3] for prep in preps for p in prep if p[3]}
+    return tuple((req, re.compile("|".join(re.escape(w) for w in sorted(req, key=lambda w: (-len(w), w)))))
+                 for req in sorted(sets, key=sorted))
 
 
-def present(words: tuple[str, ...], low: str) -> frozenset:
-    """The ``requires`` words that occur in a criterion's lower-cased text (substring tests)."""
-    return frozenset([w for w in words if w in low])
+def present(gates, low: str) -> frozenset:
+    """The ``requires`` sets with at least one member in a criterion's lower-cased text (substring tests)."""
+    return frozenset([req for req, rx in gates if rx.search(low) is not None])
 
 
 def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
               found_words: frozenset = frozenset()) -> Iterator[tuple[int, int, object, object]]:
     """``(start, end, rule, match)`` for every match of every rule (matches may overlap).
 
-    ``found_words``: the ``requires`` words present in the criterion (see :func:`present`)."""
+    ``found_words``: the ``requires`` sets satisfied in the criterion (see :func:`present`)."""
     for rule, rx, by_number, req, match in prep:
-        if req is not None and req.isdisjoint(found_words):
+        if req is not None and req not in found_words:
             continue
         if by_number:
             for p in starts:
