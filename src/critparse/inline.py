@@ -83,18 +83,41 @@ def _runs(matches: list[tuple[int, int, int, str]]) -> list[list[tuple[int, int,
     return runs
 
 
+def _maybe(text: str) -> bool:
+    """``_MAYBE.search(text)``, answered without the regex when a substring test decides."""
+    if ")" in text:
+        return True
+    if "ii." in text and _MAYBE.search(text) is not None:
+        return True
+    return not text.isascii() and _MAYBE.search(text) is not None
+
+
+def may_enumerate(text: str) -> bool:
+    """False when :func:`find_enumeration` surely finds nothing in ``text`` (too short, or no
+    character an enumerator needs)."""
+    return len(text) >= 6 and _maybe(text)
+
+
 def find_enumeration(mt: MappedText, rules: RuleSet) -> Optional[Enumeration]:
     """The best inline enumeration in ``mt`` (most items), or None."""
     text = mt.text
-    if len(text) < 6 or not _MAYBE.search(text):
+    if len(text) < 6 or not _maybe(text):
         return None
+    pre = rules.prefilter("inline_marker")
+    if pre is not None and pre.search(text) is None:
+        return None  # no rule's prefilter is found: no rule is tried
     best = None
     has_paren = ")" in text
-    has_circled = _CIRCLED.search(text) is not None
+    has_circled = not text.isascii() and _CIRCLED.search(text) is not None
     for rule, rx in rules.compiled("inline_marker"):
         fam = rule.family
         # a family whose markers cannot occur in the text is not tried
         if ("paren" in fam and not has_paren) or (fam.startswith("circled") and not has_circled):
+            continue
+        # nor a rule whose prefilter is not found (built-in rules: their first marker, "(1)" ...
+        # "①", since a run starts at ordinal 1)
+        rpre = rule.__pydantic_private__["_prefilter"]
+        if rpre is not None and rpre.search(text) is None:
             continue
         found = []
         for m in rx.finditer(text, timeout=1.0):

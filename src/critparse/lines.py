@@ -22,8 +22,8 @@ from typing import Optional
 
 import regex
 
-from .patterns import Rule, RuleSet
-from .textmap import MappedText
+from .patterns import REGEX_TIMEOUT, Rule, RuleSet
+from .textmap import _SPECIAL_SEARCH, MappedText, join_segments, segment
 
 _TERMINAL = ".:;!?"
 _MAX_HEADING = 100
@@ -31,7 +31,7 @@ _DOUBLE_OK = ("bullet", "number", "number_paren")   # inner markers of "* - text
 _DOUBLE_FIRST = frozenset("-*+\u2022\u00b70123456789")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int          # offset of the first non-blank character
     end: int            # offset after the last non-blank character
@@ -40,7 +40,7 @@ class Line:
     text: str = ""      # clean text of the line
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     kind: str                   # heading | subheading | item | para
     start: int                  # original offset of the block (marker included)
@@ -69,35 +69,42 @@ class Block:
 _WS_CHARS = " \t\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\ufeff"
 
 
-def split_lines(text: str) -> list[Line]:
-    """Non-blank lines with their offsets and indentation; blank lines only set ``blank_before``.
+_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
-    Line breaks are those of ``str.splitlines`` (CRLF, CR, LF, VT, FF, FS, GS, RS, NEL, LS, PS).
-    """
-    lines: list[Line] = []
+
+def line_spans(text: str) -> list[tuple[int, int, int, bool]]:
+    """``(start, end, indent, blank_before)`` of each non-blank line (see :func:`split_lines`)."""
+    spans = []
     pos = 0
     blank = True
     for raw in text.splitlines(True):
         s = pos
         pos += len(raw)
-        body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        body = raw.rstrip(_BREAKS)
         lead = body.lstrip(_WS_CHARS)
         if not lead:
             blank = True
             continue
-        ws = body[: len(body) - len(lead)]
-        cs = s + len(ws)
-        ce = cs + len(lead.rstrip(_WS_CHARS))
-        lines.append(Line(cs, ce, len(ws) + 3 * ws.count("\t"), blank))
+        nws = len(body) - len(lead)
+        cs = s + nws
+        spans.append((cs, cs + len(lead.rstrip(_WS_CHARS)), nws + 3 * body.count("\t", 0, nws) if nws else 0, blank))
         blank = False
-    return lines
+    return spans
 
 
-def _looks_wrapped(lines: list[Line], text: str) -> bool:
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with their offsets and indentation; blank lines only set ``blank_before``.
+
+    Line breaks are those of ``str.splitlines`` (CRLF, CR, LF, VT, FF, FS, GS, RS, NEL, LS, PS).
+    """
+    return [Line(s, e, indent, blank) for s, e, indent, blank in line_spans(text)]
+
+
+def _looks_wrapped(lines: list[tuple[int, int, int, bool]], text: str) -> bool:
     """Hard-wrapped text (the registry's legacy block): long lines all near one width."""
     if len(lines) < 3:
         return False
-    widths = [ln.end - ln.start + ln.indent for ln in lines]
+    widths = [e - s + indent for s, e, indent, _ in lines]
     if max(widths) > 100:
         return False
     return sum(1 for w in widths if w >= 60) >= 0.25 * len(lines)
@@ -109,11 +116,16 @@ class LineClassifier:
     def __init__(self, rules: RuleSet):
         self.rules = rules
         self.headings = rules.compiled("section_heading")
-        self.heading_any = rules.union("section_heading")[0]
+        self.heading_any, heading_rules = rules.union("section_heading")
+        self.heading_groups = [self.heading_any.groupindex[f"_r{i}"] for i in range(len(heading_rules))]
         self.heading_pre = rules.prefilter("section_heading")
+        self.heading_test = rules.prefilter_test("section_heading")
         self.bare_labels = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "parent"]
         self.line_subheadings = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "line"]
-        self.marker_has_n = "n" in rules.union("list_marker")[0].groupindex
+        self.marker_any, self.marker_rules = rules.union("list_marker")
+        self.marker_groups = [self.marker_any.groupindex[f"_r{i}"] for i in range(len(self.marker_rules))]
+        self.marker_has_n = "n" in self.marker_any.groupindex
+        self.marker_test = rules.prefilter_test("list_marker")
 
     def heading(self, text: str, item: bool = False) -> Optional[tuple[Rule, "regex.Match[str]", int]]:
         """(rule, match, end of heading in clean text) when the line opens a section.
@@ -125,12 +137,19 @@ class LineClassifier:
         if len(text) > _MAX_HEADING and ":" not in text[:_MAX_HEADING]:
             return None  # a heading ends the line or its ':' comes early
         text = text[:_MAX_HEADING + 20]  # a heading is short; what follows its ':' is not read here
-        if self.heading_pre is not None and self.heading_pre.search(text) is None:
+        if self.heading_test is not None and not self.heading_test(text):
             return None
-        if self.heading_any.match(text, timeout=1.0) is None:
+        first = self.heading_any.match(text, timeout=1.0)
+        if first is None:
             return None
-        for rule, rx in self.headings:
-            m = rx.match(text, timeout=1.0)
+        # the rules before the first one the alternation matched do not match: start there, with
+        # the alternation's match as that rule's own (same end, same named groups)
+        k = 0
+        for k, g in enumerate(self.heading_groups):
+            if first.start(g) >= 0:
+                break
+        for j, (rule, rx) in enumerate(self.headings[k:]):
+            m = rx.match(text, timeout=1.0) if j else first
             if not m:
                 continue
             rest = text[m.end():]
@@ -149,7 +168,21 @@ class LineClassifier:
         return None
 
     def marker(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
-        return self.rules.match_first("list_marker", text)
+        """``rules.match_first("list_marker", text)``."""
+        if self.marker_test is not None and not self.marker_test(text):
+            return None
+        return self.marker_rule(text)
+
+    def marker_rule(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
+        """:meth:`marker` once the prefilter found something in ``text``."""
+        m = self.marker_any.match(text, timeout=REGEX_TIMEOUT)
+        if m is None:
+            return None
+        start = m.start
+        for i, g in enumerate(self.marker_groups):
+            if start(g) >= 0:
+                return self.marker_rules[i], m
+        return None  # pragma: no cover
 
     def subheading(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
         if ":" not in text[:80]:  # every sub-heading ends its (short) label with a colon
@@ -175,66 +208,122 @@ def _roman_or_letter(family: str, ordinal: str, prev: Optional[Block]) -> tuple[
     return family, ordinal
 
 
+def _classifier(rules: RuleSet) -> LineClassifier:
+    """The rule set's line classifier (built once per rule set: rule sets do not change)."""
+    key = ("line_classifier",)
+    cls = rules._union.get(key)
+    if cls is None:
+        cls = rules._union[key] = LineClassifier(rules)
+    return cls
+
+
 def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
     """Classify the lines of ``text`` and join wrapped lines into blocks."""
-    lines = split_lines(text)
-    cls = LineClassifier(rules)
+    lines = line_spans(text)
+    cls = _classifier(rules)
+    marker, heading, has_n = cls.marker, cls.heading, cls.marker_has_n
+    marker_test, heading_test, marker_rule = cls.marker_test, cls.heading_test, cls.marker_rule
+    special, build = _SPECIAL_SEARCH, MappedText.build
     wrapped = fmt == "ctgov-legacy-text" or (fmt != "ctgov-v2-markdown" and _looks_wrapped(lines, text))
     legacy = fmt == "ctgov-legacy-text"
-    base_col = min((ln.indent for ln in lines), default=0)
+    base_col = min((ln[2] for ln in lines), default=0)
     blocks: list[Block] = []
     cur: Optional[Block] = None
     last_item_by_indent: dict[int, Block] = {}
     prev_width = 0
     prev_text_col = prev_start_col = prev_end_col = -1
     skip = -1
-    for idx, ln in enumerate(lines):
+    n_lines = len(lines)
+    known: dict[tuple[int, int], tuple[str, Optional[list]]] = {}  # clean text of the lines, for joining them
+    for idx, (s, e, raw_indent, blank_before) in enumerate(lines):
         if idx == skip:
             continue
-        lmt = MappedText.build(text, [(ln.start, ln.end)])
-        clean = lmt.text
-        mk = cls.marker(clean)
-        raw_indent = ln.indent
-        if (mk is not None and legacy and not ln.blank_before and cur is not None and cur.kind in ("item", "para")
+        clean = text[s:e]
+        sp = special(text, s, e)
+        run_end = -1
+        if sp is None and clean[0] != " " and clean[-1] != " ":
+            # nothing to clean (most lines): the clean text is the line; its map is made on demand
+            lmt = pieces = None
+        elif (sp is not None and sp.end() - sp.start() >= 2 and text[sp.start()] != "\\" and s < sp.start()
+              and sp.end() < e and clean[0] != " " and clean[-1] != " " and special(text, sp.end(), e) is None):
+            # one run of white space inside the line, nothing else to clean (the legacy layout's
+            # "-  text"): what segment() gives, made directly -- the run is the first special, so
+            # the character before it is no space and the run stays one space
+            ms, run_end = sp.span()
+            q = ms - s
+            clean = raw = text[s:ms] + " " + text[run_end:e]
+            pieces = [(0, s, ms, True), (q, ms, run_end, False), (q + 1, run_end, e, True)]
+            lmt = MappedText(clean, pieces, [0, q, q + 1])
+            run_end = q + 1  # the clean offset where the text after the run starts
+        else:
+            # as MappedText.build(text, [(s, e)]), keeping the untrimmed segment for joining
+            clean, pieces = segment(text, s, e)
+            lmt = MappedText(clean, pieces)
+            if clean[:1] == " " or clean[-1:] == " ":
+                lmt = lmt.slice(len(clean) - len(clean.lstrip(" ")), len(clean.rstrip(" ")))
+            raw, clean = clean, lmt.text
+        n = len(clean)
+        # (the prefilter first: most lines that are not list items stop there)
+        mk = marker_rule(clean) if marker_test is None or marker_test(clean) else None
+        if (mk is not None and legacy and not blank_before and cur is not None and cur.kind in ("item", "para")
                 and (raw_indent == prev_text_col or (raw_indent == prev_start_col and prev_end_col >= 65))):
             # legacy hard wrap: "...stage II -\n IV) or ..." -- a line aligned under the text
             # of the line before (no blank line between), or under its start when that line
             # was full, continues it, whatever it starts with
             mk = None
-        if mk is not None and mk[1].end() < len(clean):
-            inner = cls.marker(clean[mk[1].end():]) if clean[mk[1].end()] in _DOUBLE_FIRST else None
-            if inner is not None and inner[0].family in _DOUBLE_OK and mk[0].family == "bullet":
-                # "* - text", "* 1. text": a bullet with a second marker -- one item, one marker
-                mk = (mk[0], mk[1], mk[1].end() + inner[1].end())
-        mk_end = (mk[2] if len(mk) > 2 else mk[1].end()) if mk else 0
-        body_clean = clean[mk_end:] if mk else clean
-        body_start = lmt.orig_start(mk_end) if mk and mk_end < len(clean) else ln.end if mk else ln.start
-        prev_text_col = raw_indent + (body_start - ln.start if mk is not None and body_start < ln.end else 0)
-        prev_start_col, prev_end_col = raw_indent, raw_indent + ln.end - ln.start
+        if mk is not None:
+            mk_end = mk[1].end()
+            if mk_end < n:
+                inner = marker(clean[mk_end:]) if clean[mk_end] in _DOUBLE_FIRST else None
+                if inner is not None and inner[0].family in _DOUBLE_OK and mk[0].family == "bullet":
+                    # "* - text", "* 1. text": a bullet with a second marker -- one item, one marker
+                    mk_end += inner[1].end()
+            body_clean = clean[mk_end:]
+            if mk_end < n:
+                if lmt is None:
+                    body_start = s + mk_end
+                elif mk_end == run_end:
+                    body_start = pieces[2][1]  # where the text after the run starts
+                else:
+                    body_start = lmt.orig_start(mk_end)
+            else:
+                body_start = e
+            prev_text_col = raw_indent + (body_start - s if body_start < e else 0)
+        else:
+            mk_end = 0
+            body_clean = clean
+            body_start = s
+            prev_text_col = raw_indent
+        prev_start_col, prev_end_col = raw_indent, raw_indent + e - s
         hd = None
-        may_head = not (cur is not None and not ln.blank_before and mk is None and cur.kind in ("item", "para") and (
+        may_head = not (cur is not None and not blank_before and mk is None and cur.kind in ("item", "para") and (
             body_clean[:1].islower() or (wrapped and cur.segments and text[cur.segments[-1][1] - 1] not in _TERMINAL)))
         # "...prior to study\n inclusion in the study": a wrapped line that reads as a heading
         # word is a heading only when it starts with a capital and the line before ended its sentence
         if may_head:
-            hd = cls.heading(body_clean, item=mk is not None)
-        nxt = lines[idx + 1] if may_head and wrapped and mk is None and idx + 1 < len(lines) else None
-        if (nxt is not None and not nxt.blank_before and nxt.indent == ln.indent and raw_indent + ln.end - ln.start >= 60
-                and not body_clean.endswith(":") and (hd is None or hd[2] >= len(body_clean))):
-            # a hard-wrapped line that the next one continues: a heading may run over both
-            # ("...the following inclusion / criteria:"), and a line-long heading match that
-            # the sentence goes on from ("...will be excluded from / study entry:") is none
-            two = MappedText.build(text, [(ln.start, ln.end), (nxt.start, nxt.end)])
-            hd2 = cls.heading(two.text) if len(two.text) <= _MAX_HEADING + 20 else None
-            if hd2 is not None and hd2[2] > len(body_clean) + 1 and cls.marker(two.text[len(body_clean) + 1:]) is None:
-                lmt, clean, body_clean, hd, skip = two, two.text, two.text, hd2, idx + 1
-                ln = Line(ln.start, nxt.end, ln.indent, ln.blank_before)
-            else:
-                hd = None
+            # (heading() would dismiss the many lines its prefilter rejects: skip the call)
+            if heading_test is None or heading_test(body_clean[:_MAX_HEADING + 20]):
+                hd = heading(body_clean, item=mk is not None)
+            if wrapped and mk is None and idx + 1 < n_lines:
+                nxt_start, nxt_end, nxt_indent, nxt_blank = lines[idx + 1]
+                if (not nxt_blank and nxt_indent == raw_indent and raw_indent + e - s >= 60
+                        and not body_clean.endswith(":") and (hd is None or hd[2] >= len(body_clean))):
+                    # a hard-wrapped line that the next one continues: a heading may run over both
+                    # ("...the following inclusion / criteria:"), and a line-long heading match that
+                    # the sentence goes on from ("...will be excluded from / study entry:") is none
+                    two = build(text, [(s, e), (nxt_start, nxt_end)])
+                    hd2 = heading(two.text) if len(two.text) <= _MAX_HEADING + 20 else None
+                    if hd2 is not None and hd2[2] > len(body_clean) + 1 and marker(two.text[len(body_clean) + 1:]) is None:
+                        lmt, clean, body_clean, hd, skip = two, two.text, two.text, hd2, idx + 1
+                        e = nxt_end
+                    else:
+                        hd = None
         if hd is not None:
+            if lmt is None:
+                lmt = MappedText(clean, [(0, s, e, True)], [0])
             rule, m, hend = hd
             off = mk_end
-            b = Block("heading", ln.start, ln.indent, blank_before=ln.blank_before, rule=rule.id,
+            b = Block("heading", s, raw_indent, blank_before=blank_before, rule=rule.id,
                       section=rule.section, label=heading_label(m), lead_in=rule.lead_in,
                       heading_end=lmt.orig_end(off + hend))
             b.mt = lmt.slice(off, off + hend)
@@ -243,44 +332,64 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             rest = lmt.slice(off + hend, len(clean))
             if rest.text.strip():
                 a, z = rest.orig_bounds
-                cur = Block("para", a, ln.indent + 2, [(a, z)], blank_before=False, rule="structure.inline_after_heading")
+                cur = Block("para", a, raw_indent + 2, [(a, z)], blank_before=False, rule="structure.inline_after_heading")
                 blocks.append(cur)
-            prev_width = ln.end - ln.start + ln.indent
+            prev_width = e - s + raw_indent
             continue
+        indent = raw_indent
         if legacy:
             # the registry's legacy layout puts text at column 8 and list markers right-aligned
             # so that their text starts 3 columns further than the marker's usual column 10
             # ("  -  x", " 1. x", "10. x"); read items by their text column and paragraphs as
             # if at that level, so a paragraph at 8 and the items at 10 after it are siblings.
             if mk is not None:
-                off = (body_start - ln.start if body_start < ln.end else 3) - 3
+                off = (body_start - s if body_start < e else 3) - 3
                 # an author's own "- x" at the paragraph column is at the paragraphs' level
-                ln.indent = max(ln.indent + off, ln.indent + 2 if ln.indent <= base_col else 0)
+                indent = max(indent + off, indent + 2 if indent <= base_col else 0)
             else:
-                ln.indent += 2
+                indent += 2
         if mk is not None:
-            rule, m = mk[0], mk[1]
-            fam, ordinal = rule.family, ((m.group("n") if cls.marker_has_n else None) or "")
-            prev = last_item_by_indent.get(ln.indent)
-            fam, ordinal = _roman_or_letter(fam, ordinal, prev)
-            cur = Block("item", ln.start, ln.indent, [(body_start, ln.end)] if body_start < ln.end else [],
-                        blank_before=ln.blank_before, marker=m.group("marker"), family=fam, ordinal=ordinal,
-                        rule=rule.id, heading_end=ln.end)
-            cur.mt = lmt.slice(mk_end, len(clean))  # rebuilt by finish() if lines are joined to it
+            rule, m = mk
+            ordinal = (m.group("n") if has_n else None) or ""
+            fam = rule.family
+            if fam.startswith("roman"):
+                fam, ordinal = _roman_or_letter(fam, ordinal, last_item_by_indent.get(indent))
+            cur = Block("item", s, indent, [(body_start, e)] if body_start < e else [],
+                        blank_before=blank_before, marker=m.group("marker"), family=fam, ordinal=ordinal,
+                        rule=rule.id, heading_end=e)
+            # (rebuilt by finish() if lines are joined to it)
+            if mk_end == run_end and mk_end < n:
+                # the item's text is all that follows the run ("-  text"): one verbatim piece
+                cur.mt = MappedText(body_clean, [(0, body_start, e, True)], [0])
+                known[(body_start, e)] = (body_clean, None)
+            elif lmt is not None:
+                cur.mt = lmt.slice(mk_end, n)
+            elif mk_end < n:
+                cur.mt = MappedText(body_clean, [(0, body_start, e, True)], [0])
+                known[(body_start, e)] = (body_clean, None)
+            else:
+                cur.mt = MappedText("", [], [])
             blocks.append(cur)
-            last_item_by_indent[ln.indent] = cur
-            prev_width = ln.end - ln.start + raw_indent
+            last_item_by_indent[indent] = cur
+            prev_width = e - s + raw_indent
             continue
-        cont = cur is not None and not ln.blank_before and _continues(cur, ln, clean, wrapped, fmt, prev_width)
-        prev_width = ln.end - ln.start + raw_indent
-        sh = None if cont else cls.subheading(clean)
+        cont = cur is not None and not blank_before and _continues(cur, clean, wrapped, fmt, prev_width)
+        prev_width = e - s + raw_indent
+        if cont:
+            cur.segments.append((s, e))
+            cur.mt = None
+            known[(s, e)] = (clean, None) if pieces is None else (raw, pieces)
+            continue
+        if lmt is None:
+            lmt = MappedText(clean, [(0, s, e, True)], [0])
+        sh = cls.subheading(clean)
         if sh is not None:
             rule, m = sh
             lab_end = m.end("label")
             colon = clean.find(":", lab_end)
             hend = colon + 1 if colon >= 0 else m.end()
             label = m.group("label").strip()
-            b = Block("subheading", ln.start, ln.indent, blank_before=ln.blank_before, rule=rule.id,
+            b = Block("subheading", s, indent, blank_before=blank_before, rule=rule.id,
                       label=label, heading_end=lmt.orig_end(hend),
                       rank=0 if sum(c.isalpha() for c in label) >= 2 and label.isupper() else 1)
             b.mt = lmt.slice(0, hend)
@@ -289,20 +398,16 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             rest = lmt.slice(hend, len(clean))
             if rest.text.strip():
                 a, z = rest.orig_bounds
-                cur = Block("para", a, ln.indent + 2, [(a, z)], blank_before=False, rule="structure.inline_after_subheading")
+                cur = Block("para", a, indent + 2, [(a, z)], blank_before=False, rule="structure.inline_after_subheading")
                 blocks.append(cur)
             continue
-        if cont:
-            cur.segments.append((ln.start, ln.end))
-            cur.mt = None
-            continue
-        cur = Block("para", ln.start, ln.indent, [(ln.start, ln.end)], blank_before=ln.blank_before,
-                    rule="structure.paragraph")
+        cur = Block("para", s, indent, [(s, e)], blank_before=blank_before, rule="structure.paragraph")
         cur.mt = lmt
+        known[(s, e)] = (clean, None) if pieces is None else (raw, pieces)
         blocks.append(cur)
     for b in blocks:
         if b.mt is None:
-            b.finish(text)
+            b.mt = join_segments(text, b.segments, known)
     _bare_label_headings(blocks, cls)
     if any(b.kind == "item" and b.family in _SPLIT_FAMILIES for b in blocks):
         blocks = _split_run_on_items(blocks, text)
@@ -390,7 +495,7 @@ def _bare_label_headings(blocks: list[Block], cls: "LineClassifier") -> None:
                 break
 
 
-def _continues(cur: Block, ln: Line, clean: str, wrapped: bool, fmt: str, prev_width: int) -> bool:
+def _continues(cur: Block, clean: str, wrapped: bool, fmt: str, prev_width: int) -> bool:
     """Does a non-blank, unmarked line continue the block before it (no blank line between)?"""
     if cur.kind not in ("item", "para"):
         return False

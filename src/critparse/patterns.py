@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import PatternError
 
 REGEX_TIMEOUT = 1.0  # seconds; a safety net against catastrophic backtracking
+_PLAIN_WORDS = regex.compile(r"[A-Za-z0-9]+(?:\|[A-Za-z0-9]+)*")  # a prefilter that is a list of words
 
 
 class Example(BaseModel):
@@ -125,6 +126,31 @@ def _expand(pattern: str, macros: dict[str, str], where: tuple[str, int], depth:
     return _MACRO_REF.sub(sub, pattern)
 
 
+class _WordPrefilter:
+    """A prefilter that is a list of words: substring tests on ASCII text, the regex otherwise."""
+
+    __slots__ = ("search", "words", "words_i")
+
+    def __init__(self, search: Callable, words: tuple[str, ...], words_i: tuple[str, ...]):
+        self.search, self.words, self.words_i = search, words, words_i  # words_i: lower case
+
+    def __call__(self, text: str) -> bool:
+        if not text.isascii():
+            return self.search(text) is not None
+        for w in self.words:
+            if w in text:
+                return True
+        if self.words_i:
+            low = text.lower()
+            for w in self.words_i:
+                if w in low:
+                    return True
+        return False
+
+    def __reduce__(self):
+        return _WordPrefilter, (self.search, self.words, self.words_i)
+
+
 @dataclass
 class RuleSet:
     """Compiled rules, grouped by kind, in priority then file order."""
@@ -178,6 +204,41 @@ class RuleSet:
                 pre = regex.compile("|".join(parts))
             self._union[key] = pre
         return self._union[key]
+
+    def prefilter_test(self, kind: str) -> Optional[Callable[[str], Any]]:
+        """A test, true (a match or True) when ``prefilter(kind).search(text)`` finds something,
+        or None when the kind has no prefilter.  When every rule's prefilter is anchored ("^..."
+        without "|", "(?" or the "m" flag) the search is a ``match``; when every one is a plain
+        alternation of words (letters, digits), an ASCII text is tested with substring tests
+        instead of the regex engine (exact: on ASCII text a case-insensitive word is found iff
+        its lower case is found in the text's lower case); any other text goes to the regex."""
+        key = ("prefilter_test", kind)
+        if key in self._union:
+            return self._union[key]
+        pre = self.prefilter(kind)
+        test = None
+        if pre is not None:
+            search = pre.search
+            words_i: set[str] = set()
+            words: set[str] = set()
+            plain = True
+            for r in self.of_kind(kind):
+                if not _PLAIN_WORDS.fullmatch(r.prefilter) or "x" in r.flags:
+                    plain = False
+                    break
+                (words_i if "i" in r.flags else words).update(w.lower() if "i" in r.flags else w
+                                                              for w in r.prefilter.split("|"))
+            anchored = all(r.prefilter.startswith("^") and "|" not in r.prefilter and "(?" not in r.prefilter
+                           and "m" not in r.flags for r in self.of_kind(kind))
+            if anchored:
+                # every prefilter is anchored at the start: a search is a match
+                test = pre.match
+            elif plain:
+                test = _WordPrefilter(search, tuple(sorted(words)), tuple(sorted(words_i)))
+            else:
+                test = search
+        self._union[key] = test
+        return test
 
     def match_first(self, kind: str, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
         """The first rule of ``kind`` whose pattern matches at the start of ``text``."""

@@ -20,7 +20,7 @@ from typing import Optional, Union
 
 import regex
 
-from .inline import between_logic, find_enumeration, lead_logic, split_semicolons
+from .inline import between_logic, find_enumeration, lead_logic, may_enumerate, split_semicolons
 from .lines import Block, scan_blocks
 from .models import Criterion, Diagnostic, Group, Section, Span
 from .patterns import RuleSet
@@ -44,13 +44,42 @@ class StructureResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     node: Node
     indent: float
     family: Optional[str]
     block: Optional[Block] = None
     owner: bool = False      # ends in ':' -> owns what follows
+
+
+# A criterion made here from values this module computed (int offsets, str texts, rule ids) is
+# built without pydantic's validation: the same object (fields, defaults, fields set) that
+# ``Criterion(start=..., end=..., text=..., rule=..., marker=...)`` gives, at half the cost --
+# unless the model has grown validators or a post-init hook, which only validation runs.
+_CRIT_DEFAULTS = Criterion(start=0, end=0, text="").__dict__
+_CRIT_LISTS = tuple(k for k, v in _CRIT_DEFAULTS.items() if isinstance(v, list))
+_CRIT_SET = frozenset(("start", "end", "text", "rule", "marker"))
+_CRIT_PLAIN = (Criterion.__pydantic_post_init__ is None
+               and not any(getattr(Criterion.__pydantic_decorators__, k) for k in
+                           ("validators", "field_validators", "root_validators", "model_validators")))
+_new_object = object.__new__
+_set_attr = object.__setattr__
+
+
+def _new_criterion(start: int, end: int, text: str, rule: Optional[str], marker: Optional[str]) -> Criterion:
+    if not _CRIT_PLAIN:
+        return Criterion(start=start, end=end, text=text, rule=rule, marker=marker)
+    d = _CRIT_DEFAULTS.copy()
+    d["start"], d["end"], d["text"], d["rule"], d["marker"] = start, end, text, rule, marker
+    for k in _CRIT_LISTS:
+        d[k] = []
+    c = _new_object(Criterion)
+    _set_attr(c, "__dict__", d)
+    _set_attr(c, "__pydantic_fields_set__", set(_CRIT_SET))
+    _set_attr(c, "__pydantic_extra__", None)
+    _set_attr(c, "__pydantic_private__", None)
+    return c
 
 
 def _span(mt: MappedText) -> Span:
@@ -226,10 +255,15 @@ class _Builder:
             self._close_owned_lists(b.indent)
         self._pop_for(b.indent, family)
         crit, cmt = self._criterion(b)
-        self._attach(crit)
+        stack = self.stack
+        stack[-1].node.children.append(crit)  # (_attach)
         owner = mt.text.endswith(":") or (family is None and _INCOMPLETE.search(mt.text) is not None)
         frame_indent = b.indent - 0.5 if (family is None and owner) else b.indent
-        self._push(_Frame(crit, frame_indent, family, b, owner=owner))
+        frame = _Frame(crit, frame_indent, family, b, owner)
+        if len(stack) > MAX_DEPTH:
+            self._push(frame)
+        else:
+            stack.append(frame)  # (_push)
 
     @staticmethod
     def _reads_as_lead_in(text: str) -> bool:
@@ -251,10 +285,11 @@ class _Builder:
         mt = b.mt
         start = b.start
         end = b.end
-        crit = Criterion(start=start, end=max(end, start), text=mt.text, rule=b.rule, marker=b.marker)
+        crit = _new_criterion(start, end if end > start else start, mt.text, b.rule, b.marker)
         if not mt.text:
             self.diag("criterion.empty", "a list marker with no text", start, crit.end, "info")
-        own = self._expand_inline(crit, mt)
+        # (most texts cannot hold an enumeration: no call for them)
+        own = self._expand_inline(crit, mt) if may_enumerate(mt.text) else mt
         self.criteria.append((crit, own))
         return crit, own
 
@@ -277,7 +312,7 @@ class _Builder:
             for it in run.items:
                 cs = mt.orig_start(it.start)
                 ce = it.body.orig_bounds[1] if it.body.text else mt.orig_end(it.start + len(it.marker))
-                child = Criterion(start=cs, end=max(ce, cs), text=it.body.text, rule=it.rule, marker=it.marker)
+                child = _new_criterion(cs, ce if ce > cs else cs, it.body.text, it.rule, it.marker)
                 own = self._expand_inline(child, it.body, depth + 1)
                 self.criteria.append((child, own))
                 parent.children.append(child)
@@ -395,15 +430,15 @@ class _Builder:
 
     def _bare_labels(self) -> None:
         """An unmarked one-line label with a list under it ("Hepatic") is a group heading."""
-        rules = [(r, rx) for r, rx in self.rules.compiled("subheading") if r.scope == "parent"]
+        rules = _scoped_subheadings(self.rules, "parent")
         if not rules:
             return
         converted = set()
-        own_text = {id(c): mt for c, mt in self.criteria}
+        own_text = None
         stack: list = list(self.sections)
         while stack:
             node = stack.pop()
-            kids = getattr(node, "children", [])
+            kids = node.children
             for i, ch in enumerate(kids):
                 if (isinstance(ch, Criterion) and ch.marker is None and ch.children and not ch.thresholds
                         and ch.rule == "structure.paragraph" and not any(_split_inside(k) for k in ch.children)):
@@ -411,6 +446,8 @@ class _Builder:
                         m = rx.match(ch.text)
                         if m:
                             # the label's own stretch of the input (it may have been joined from lines)
+                            if own_text is None:
+                                own_text = {id(c): mt for c, mt in self.criteria}
                             mt = own_text.get(id(ch))
                             hs, he = mt.orig_bounds if mt is not None and mt.text else (ch.start, ch.start)
                             g = Group(start=ch.start, end=ch.end, text=ch.text, label=m.group("label"), rule=r.id,
@@ -424,6 +461,15 @@ class _Builder:
             self.criteria = [p for p in self.criteria if id(p[0]) not in converted]
 
 
+def _scoped_subheadings(rules: RuleSet, scope: str) -> list:
+    """(rule, compiled) of the sub-heading rules of one scope (cached on the rule set)."""
+    key = ("subheading_scope", scope)
+    got = rules._union.get(key)
+    if got is None:
+        got = rules._union[key] = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == scope]
+    return got
+
+
 def _split_inside(node: Union[Criterion, Group]) -> bool:
     """Was this child cut out of its parent's own line (inline enumeration, semicolon list)?
     Such a parent keeps the separators between its children, so it stays a criterion."""
@@ -433,20 +479,28 @@ def _split_inside(node: Union[Criterion, Group]) -> bool:
 
 def _close_spans(node: Node) -> None:
     """Extend every node's end to cover its children (iteratively: no recursion limit)."""
-    order = []
+    parents = []   # the nodes with children, each before its descendants
     stack = [node]
     while stack:
         n = stack.pop()
-        order.append(n)
-        stack.extend(getattr(n, "children", []))
-    for n in reversed(order):
-        kids = getattr(n, "children", [])
+        kids = n.children
         if kids:
-            n.end = max(n.end, max(k.end for k in kids))
-            n.start = min(n.start, min(k.start for k in kids))
-        lead = getattr(n, "lead_in", None)
-        if lead is not None:
-            n.end = max(n.end, lead.end)
+            parents.append(n)
+            stack.extend(kids)
+    for n in reversed(parents):
+        start, end = n.start, n.end
+        for k in n.children:
+            if k.end > end:
+                end = k.end
+            if k.start < start:
+                start = k.start
+        if end != n.end:
+            n.end = end
+        if start != n.start:
+            n.start = start
+    lead = getattr(node, "lead_in", None)   # only a section has a lead-in
+    if lead is not None and lead.end > node.end:
+        node.end = lead.end
 
 
 def parse_structure(text: str, fmt: str, rules: RuleSet) -> StructureResult:

@@ -9,9 +9,8 @@ to the whole original stretch they replaced.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
-
-import regex
 
 # Characters folded when building clean text.  Escapes are markdown backslash escapes.
 _FOLD = {
@@ -21,12 +20,125 @@ _FOLD = {
     "\uff1c": "<", "\uff1e": ">", "\uff1d": "=", "\uff05": "%", "\uff0d": "-", "\u3001": ",",
     "\u3002": ".", "\uff01": "!", "\uff1f": "?", "\uff3b": "[", "\uff3d": "]",
 }
-_SPECIAL = regex.compile(
+# (the standard library's engine: this plain alternation of character classes needs nothing of
+# the ``regex`` module and the standard one scans it faster)
+_SINGLES = ("\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
+            "\uff1b\uff1a\uff08\uff09\uff0c\uff0e\uff1c\uff1e\uff1d\uff05\uff0d\u3001\u3002\uff01\uff1f\uff3b\uff3d")
+_SPECIAL = re.compile(
     r"\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
     r"|[ \t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n]{2,}"  # whitespace runs
-    r"|[\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
-    r"\uff1b\uff1a\uff08\uff09\uff0c\uff0e\uff1c\uff1e\uff1d\uff05\uff0d\u3001\u3002\uff01\uff1f\uff3b\uff3d]"
+    "|[" + _SINGLES + "]"
 )
+_SPECIAL_SEARCH = _SPECIAL.search
+_SPECIAL_FINDITER = _SPECIAL.finditer
+
+
+def _replacement(tok: str) -> str:
+    """What one special token of the source becomes in the clean text (before the rule that a
+    space never follows a space or starts the text)."""
+    if tok[0] == "\\" and len(tok) == 2:
+        return tok[1]
+    if len(tok) >= 2 or tok in "\r\n\t" or tok.isspace():
+        return " "
+    return _FOLD.get(tok, tok)
+
+
+def segment(source: str, s: int, e: int) -> tuple[str, list[tuple[int, int, int, bool]]]:
+    """The clean text of ``source[s:e]`` and its pieces (clean offsets from 0), untrimmed.
+
+    A replacement that would be a space is dropped at the start (and after a space), so the
+    result does not depend on what was built before it when segments are joined with " ": see
+    :func:`join_segments`."""
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, bool]] = []
+    pos = 0
+    i = s
+    space = True  # the text so far is empty or ends with a space
+    for m in _SPECIAL_FINDITER(source, s, e):
+        ms, me = m.span()
+        if ms > i:
+            out.append(source[i:ms])
+            pieces.append((pos, i, ms, True))
+            pos += ms - i
+            space = source[ms - 1] == " "
+        if me - ms == 1:
+            rep = _SINGLE_REPLACEMENT[source[ms]]
+        elif me - ms == 2 and source[ms] == "\\":
+            rep = source[ms + 1]
+        else:
+            rep = " "
+        if rep == " " and space:
+            rep = ""
+        if rep:
+            out.append(rep)
+            pieces.append((pos, ms, me, False))
+            pos += len(rep)
+            space = rep[-1] == " "
+        i = me
+    if e > i:
+        out.append(source[i:e])
+        pieces.append((pos, i, e, True))
+    return "".join(out), pieces
+
+
+def join_segments(source: str, segments: list[tuple[int, int]],
+                  known: dict | None = None) -> "MappedText":
+    """``MappedText.build(source, segments)`` (joiner " ") from the clean text of each segment.
+
+    ``known`` maps a segment ``(s, e)`` to its ``segment(source, s, e)`` when the caller has it
+    already (``pieces`` None for a segment with nothing to clean, whose clean text is
+    ``source[s:e]``), so lines joined into one block are not cleaned twice.  The result is the
+    same: with " " as the joiner, a segment's clean text does not depend on the ones before it
+    (a space replacement at its start is dropped either way), so the joined text is the segments'
+    texts with a joiner between two segments unless the text so far is empty or ends with a space.
+    """
+    texts: list[str] = []
+    pieces: list[tuple[int, int, int, bool]] = []
+    cstarts: list[int] = []
+    pos = 0
+    prev_end = None
+    last_space = False
+    for s, e in segments:
+        if s >= e:
+            continue
+        if prev_end is not None and texts and not last_space:
+            texts.append(" ")
+            pieces.append((pos, prev_end, s, False))
+            cstarts.append(pos)
+            pos += 1
+            last_space = True
+        got = known.get((s, e)) if known is not None else None
+        if got is None:
+            if _SPECIAL_SEARCH(source, s, e) is None:
+                t, ps = source[s:e], None
+            else:
+                t, ps = segment(source, s, e)
+        else:
+            t, ps = got
+        if t:
+            if ps is None:
+                pieces.append((pos, s, e, True))
+                cstarts.append(pos)
+            elif pos:
+                for pc, po, pe, verb in ps:
+                    pieces.append((pc + pos, po, pe, verb))
+                    cstarts.append(pc + pos)
+            else:
+                pieces.extend(ps)
+                cstarts.extend(p[0] for p in ps)
+            texts.append(t)
+            pos += len(t)
+            last_space = t[-1] == " "
+        prev_end = e
+    text = "".join(texts)
+    mt = MappedText(text, pieces, cstarts)
+    if text[:1] == " " or text[-1:] == " ":
+        # trim leading/trailing spaces while keeping the map consistent
+        return mt.slice(len(text) - len(text.lstrip(" ")), len(text.rstrip(" ")))
+    return mt
+
+
+_SINGLE_REPLACEMENT = {c: _replacement(c) for c in _SINGLES}
 
 
 class MappedText:
@@ -34,10 +146,10 @@ class MappedText:
 
     __slots__ = ("text", "_cstarts", "_pieces")
 
-    def __init__(self, text: str, pieces: list[tuple[int, int, int, bool]]):
+    def __init__(self, text: str, pieces: list[tuple[int, int, int, bool]], _cstarts: list[int] | None = None):
         self.text = text
         self._pieces = pieces  # (clean_start, orig_start, orig_end, verbatim)
-        self._cstarts = [p[0] for p in pieces]
+        self._cstarts = [p[0] for p in pieces] if _cstarts is None else _cstarts
 
     # -- building ---------------------------------------------------------------
     @classmethod
@@ -47,6 +159,15 @@ class MappedText:
         The joiner maps to the original text between the two segments (the line break
         and indentation it stands for).  Leading and trailing white space is dropped.
         """
+        if joiner == " ":
+            if len(segments) == 1:
+                s, e = segments[0]
+                if s < e and _SPECIAL_SEARCH(source, s, e) is None:
+                    # the common case: one stretch with nothing to clean
+                    text = source[s:e]
+                    if text[0] != " " and text[-1] != " ":
+                        return cls(text, [(0, s, e, True)], [0])
+            return join_segments(source, segments)
         out: list[str] = []
         pieces: list[tuple[int, int, int, bool]] = []
         pos = 0
@@ -59,19 +180,13 @@ class MappedText:
                 pieces.append((pos, prev_end, s, False))
                 pos += len(joiner)
             i = s
-            for m in _SPECIAL.finditer(source, s, e):
+            for m in _SPECIAL_FINDITER(source, s, e):
                 ms, me = m.span()
                 if ms > i:
                     out.append(source[i:ms])
                     pieces.append((pos, i, ms, True))
                     pos += ms - i
-                tok = m.group()
-                if tok[0] == "\\" and len(tok) == 2:
-                    rep = tok[1]
-                elif len(tok) >= 2 or tok in "\r\n\t" or tok.isspace():
-                    rep = " "
-                else:
-                    rep = _FOLD.get(tok, tok)
+                rep = _replacement(m.group())
                 if rep == " " and (not out or out[-1].endswith(" ")):
                     rep = ""
                 if rep:
@@ -98,24 +213,32 @@ class MappedText:
         n = len(self.text)
         cs = max(0, min(cs, n))
         ce = max(cs, min(ce, n))
-        pieces = []
         starts, all_pieces = self._cstarts, self._pieces
+        npieces = len(all_pieces)
+        pieces = []
+        cstarts = []
         # only the pieces overlapping [cs, ce): O(log n + k), not O(n) -- callers slice one
         # text many times (inline items, semicolon pieces), which would otherwise be quadratic
-        i = max(0, bisect_right(starts, cs) - 1)
+        i = bisect_right(starts, cs) - 1
+        if i < 0:
+            i = 0
         hi = bisect_left(starts, ce) if ce > cs else i + 1
-        last = len(all_pieces) - 1
-        for j in range(i, min(hi + 1, len(all_pieces))):
+        last = npieces - 1
+        for j in range(i, min(hi + 1, npieces)):
             pc, po, pe, verb = all_pieces[j]
             nxt = starts[j + 1] if j < last else n
             if nxt <= cs or pc >= ce:
                 continue
             if verb:
-                a, b = max(pc, cs), min(nxt, ce)
+                a = pc if pc > cs else cs
+                b = nxt if nxt < ce else ce
                 pieces.append((a - cs, po + (a - pc), po + (b - pc), True))
+                cstarts.append(a - cs)
             else:
-                pieces.append((max(pc, cs) - cs, po, pe, False))
-        return MappedText(self.text[cs:ce], pieces)
+                a = (pc if pc > cs else cs) - cs
+                pieces.append((a, po, pe, False))
+                cstarts.append(a)
+        return MappedText(self.text[cs:ce], pieces, cstarts)
 
     # -- mapping ----------------------------------------------------------------
     def orig_start(self, c: int) -> int:
