@@ -7,7 +7,7 @@
     python benchmarks/bench_pathological.py --case semicolons --case circled
 
 Each case builds a text from a size ``n``; the script times the parse at n, 2n, 4n, 8n (the best
-of ``--repeat`` runs each, in process CPU time so that other load on the machine does not
+of ``--repeat`` (default 3) runs each, in process CPU time so that other load on the machine does not
 count) and prints the time ratio per doubling.  The first n grows until
 one parse takes ``--base-time`` (default 0.1 s), so tiny timings do not make noisy ratios.  Exit status 1 when a ratio
 exceeds ``--max-ratio`` (default 2.5) at a size where the parse takes at least ``--min-time``
@@ -105,7 +105,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="quarter sizes")
     ap.add_argument("--structure", action="store_true", help="structure rules only")
     ap.add_argument("--doublings", type=int, default=3)
-    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
     ap.add_argument("--max-ratio", type=float, default=2.5)
     ap.add_argument("--min-time", type=float, default=0.02)
