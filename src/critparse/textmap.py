@@ -83,12 +83,12 @@ def segment(source: str, s: int, e: int) -> tuple[str, list[tuple[int, int, int,
 
 def join_segments(source: str, segments: list[tuple[int, int]],
                   known: dict | None = None) -> "MappedText":
-    """``MappedText.build(source, segments)`` (joiner " ") from the clean text of each segment.
+    """``MappedText.build(source, segments)`` from the clean text of each segment.
 
     ``known`` maps a segment ``(s, e)`` to its ``segment(source, s, e)`` when the caller has it
     already (``pieces`` None for a segment with nothing to clean, whose clean text is
     ``source[s:e]``), so lines joined into one block are not cleaned twice.  The result is the
-    same: with " " as the joiner, a segment's clean text does not depend on the ones before it
+    same: with a space as the joiner, a segment's clean text does not depend on the ones before it
     (a space replacement at its start is dropped either way), so the joined text is the segments'
     texts with a joiner between two segments unless the text so far is empty or ends with a space.
     """
@@ -153,60 +153,20 @@ class MappedText:
 
     # -- building ---------------------------------------------------------------
     @classmethod
-    def build(cls, source: str, segments: list[tuple[int, int]], joiner: str = " ") -> "MappedText":
-        """Clean ``source[s:e]`` for each segment and join segments with ``joiner``.
+    def build(cls, source: str, segments: list[tuple[int, int]]) -> "MappedText":
+        """Clean ``source[s:e]`` for each segment and join segments with one space.
 
-        The joiner maps to the original text between the two segments (the line break
+        The joining space maps to the original text between the two segments (the line break
         and indentation it stands for).  Leading and trailing white space is dropped.
         """
-        if joiner == " ":
-            if len(segments) == 1:
-                s, e = segments[0]
-                if s < e and _SPECIAL_SEARCH(source, s, e) is None:
-                    # the common case: one stretch with nothing to clean
-                    text = source[s:e]
-                    if text[0] != " " and text[-1] != " ":
-                        return cls(text, [(0, s, e, True)], [0])
-            return join_segments(source, segments)
-        out: list[str] = []
-        pieces: list[tuple[int, int, int, bool]] = []
-        pos = 0
-        prev_end = None
-        for s, e in segments:
-            if s >= e:
-                continue
-            if prev_end is not None and out and not out[-1].endswith(" "):
-                out.append(joiner)
-                pieces.append((pos, prev_end, s, False))
-                pos += len(joiner)
-            i = s
-            for m in _SPECIAL_FINDITER(source, s, e):
-                ms, me = m.span()
-                if ms > i:
-                    out.append(source[i:ms])
-                    pieces.append((pos, i, ms, True))
-                    pos += ms - i
-                rep = _replacement(m.group())
-                if rep == " " and (not out or out[-1].endswith(" ")):
-                    rep = ""
-                if rep:
-                    out.append(rep)
-                    pieces.append((pos, ms, me, False))
-                    pos += len(rep)
-                i = me
-            if e > i:
-                out.append(source[i:e])
-                pieces.append((pos, i, e, True))
-                pos += e - i
-            prev_end = e
-        text = "".join(out)
-        # trim leading/trailing spaces while keeping the map consistent
-        lead = len(text) - len(text.lstrip(" "))
-        trail = len(text) - len(text.rstrip(" "))
-        if lead or trail:
-            mt = cls(text, pieces)
-            return mt.slice(lead, len(text) - trail)
-        return cls(text, pieces)
+        if len(segments) == 1:
+            s, e = segments[0]
+            if s < e and _SPECIAL_SEARCH(source, s, e) is None:
+                # the common case: one stretch with nothing to clean
+                text = source[s:e]
+                if text[0] != " " and text[-1] != " ":
+                    return cls(text, [(0, s, e, True)], [0])
+        return join_segments(source, segments)
 
     def slice(self, cs: int, ce: int) -> "MappedText":
         """The clean substring ``text[cs:ce]`` as a MappedText of its own."""
