@@ -56,6 +56,7 @@ class Block:
     lead_in: bool = False               # heading rule that reads as a lead-in sentence
     rank: int = 1                       # sub-headings: 0 ALL-CAPS heading, 1 "Label:" or bare label (nests under rank 0)
     heading_end: int = 0                # headings/sub-headings: end of the heading; items: end of the marker line
+    own_line: bool = False              # a lower-case paragraph line that ends no open sentence before it
     mt: Optional[MappedText] = None     # clean content (filled by finish())
 
     @property
@@ -227,6 +228,7 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
     wrapped = fmt == "ctgov-legacy-text" or (fmt != "ctgov-v2-markdown" and _looks_wrapped(lines, text))
     legacy = fmt == "ctgov-legacy-text"
     base_col = min((ln[2] for ln in lines), default=0)
+    fit_width = max((e - s + indent for s, e, indent, _ in lines), default=0)  # the text's widest line
     blocks: list[Block] = []
     cur: Optional[Block] = None
     last_item_by_indent: dict[int, Block] = {}
@@ -373,7 +375,7 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             last_item_by_indent[indent] = cur
             prev_width = e - s + raw_indent
             continue
-        cont = cur is not None and not blank_before and _continues(cur, clean, wrapped, fmt, prev_width)
+        cont = cur is not None and not blank_before and _continues(cur, clean, wrapped, fmt, prev_width, text, fit_width)
         prev_width = e - s + raw_indent
         if cont:
             cur.segments.append((s, e))
@@ -401,7 +403,9 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
                 cur = Block("para", a, indent + 2, [(a, z)], blank_before=False, rule="structure.inline_after_subheading")
                 blocks.append(cur)
             continue
-        cur = Block("para", s, indent, [(s, e)], blank_before=blank_before, rule="structure.paragraph")
+        # (read before cur is replaced: the line before was a finished paragraph line of its own)
+        own = cur is not None and cur.kind == "para" and not blank_before and clean[:1].islower()
+        cur = Block("para", s, indent, [(s, e)], blank_before=blank_before, rule="structure.paragraph", own_line=own)
         cur.mt = lmt
         known[(s, e)] = (clean, None) if pieces is None else (raw, pieces)
         blocks.append(cur)
@@ -495,13 +499,52 @@ def _bare_label_headings(blocks: list[Block], cls: "LineClassifier") -> None:
                 break
 
 
-def _continues(cur: Block, clean: str, wrapped: bool, fmt: str, prev_width: int) -> bool:
+_OPEN_END = regex.compile(
+    r"(?:[,(\[/&+:-]|\b(?:and|or|of|with|without|the|a|an|to|in|for|than|by|from|on|at|as|including|such|who|which|"
+    r"that|whose|nor|not|but|if|when|is|are|be|been|has|have|had|was|were|their|his|her|its|any|all|per|within|"
+    r"during|after|before|prior|since|under|over|between|e\.g\.|i\.e\.))\s*\Z", regex.I)
+_CONT_START = regex.compile(r"(?:and|or|of|with|without|than|to|in|which|who|that|whose|for|nor|but|if|when|unless|"
+                         r"except|as|by|from|on|at|including|such|e\.g\.|i\.e\.)\b")
+
+
+_FIRST_WORD = regex.compile(r"\S+")
+
+
+def _would_fit(clean: str, prev_width: int, fit_width: int) -> bool:
+    """Would this line's first word have fitted on the line before (the text's widest line sets the
+    width)?  A hard wrap moves a word down only when it does not fit, so a break before a word that
+    fits was the author's own line break ('... supplementation' / 'prematurity (<37 weeks)')."""
+    m = _FIRST_WORD.match(clean)
+    return m is not None and prev_width + 1 + len(m.group()) <= fit_width - 2
+
+
+def _continues(cur: Block, clean: str, wrapped: bool, fmt: str, prev_width: int, text: str = "",
+               fit_width: int = 1 << 30) -> bool:
     """Does a non-blank, unmarked line continue the block before it (no blank line between)?"""
     if cur.kind not in ("item", "para"):
         return False
     if wrapped and (prev_width >= 45 or cur.kind == "item"):
+        if cur.kind == "para" and fmt != "ctgov-legacy-text" and _would_fit(clean, prev_width, fit_width):
+            return bool(_CONT_START.match(clean)) or _open_end(cur, text)
         return True
     if cur.kind == "item" and fmt == "ctgov-v2-markdown":
         return True  # CommonMark lazy continuation
     first = clean[:1]
-    return bool(first) and (first.islower() or first in ",;)")
+    if not first:
+        return False
+    if first in ",;)":
+        return True
+    if not first.islower():
+        return False
+    # a lower-case line continues a long line, a line left open ('... and', '... of the', '... (') or
+    # goes on with a word that cannot start a criterion ('or ...', 'than ...'); after a short finished
+    # line it is a criterion of its own ('birth weight < 2500 g' / 'multiple pregnancy')
+    if cur.kind == "item" or _CONT_START.match(clean) or (prev_width >= 60 and not _would_fit(clean, prev_width, fit_width)):
+        return True
+    return _open_end(cur, text)
+
+
+def _open_end(cur: Block, text: str) -> bool:
+    """Does the block's last line stop mid-sentence ('... and', '... of the', '... (')?"""
+    a, b = cur.segments[-1]
+    return _OPEN_END.search(text, max(a, b - 20), b) is not None

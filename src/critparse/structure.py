@@ -247,7 +247,7 @@ class _Builder:
                 self._own_paragraph(top, b)
                 return
             if (isinstance(top.node, Criterion) and mt.text[:1].islower() and top.node.children == []
-                    and b.indent >= top.indent):
+                    and b.indent >= top.indent and not b.own_line):
                 self._continue(top, b)
                 return
         family = b.family

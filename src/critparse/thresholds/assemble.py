@@ -12,7 +12,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, dose_of, extend_list, left_subject, percent_of, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, dose_of, extend_list, left_subject, measure_of, percent_of, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -180,6 +180,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             pct = percent_of(text, f.e, min(n, f.e + 50))
             if pct:
                 right = (pct[0], pct[1], False)
+        if right is None and not left and unit and unit not in ("a", "mo", "wk", "d", "h", "min"):
+            meas = measure_of(text, f.e, min(n, f.e + 50))
+            if meas:
+                right = (meas[0], meas[1], False)
         count_right = False
         if right is None and (not left or (not left[2] and not unit) or unit == "a"):
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")

@@ -79,7 +79,8 @@ _UPPER = regex.compile(r"[A-Z]")
 _GENERIC = regex.compile(r"^(?:(?i:total|baseline|mean|average|a|the)\s+)*(?:(?-i:[a-z]+)\s+){0,3}(?i:scores?|values?|levels?|results?|points?)$")
 _RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
 _SPLIT = regex.compile(r"\s*(?:,|/|&|\band/or\b|\band\b|\bor\b)\s*", _I)
-_LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\band\b|\bor\b|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?)\s*,\s*$", _I)
+# a list item may carry its long form: 'TBIL(total bilirubin), ALT(alanine aminotransferase),AST(...) > 2.5×ULN'
+_LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\band\b|\bor\b|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?(?:\s*\([^(),;]{1,50}\))?)\s*,\s*$", _I)
 MAX_WORDS = 8
 WINDOW = 90
 
@@ -192,11 +193,11 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
 def extend_list(text: str, lb: int, s: int) -> int:
     """Extend a subject leftwards over a comma list of short items ('AST, ALT, GGT <2.5 x ULN')."""
     while s > lb:
-        m = _LIST_ITEM.search(text, max(lb, s - 40), s)
+        m = _LIST_ITEM.search(text, max(lb, s - 90), s)
         if not m or m.end() != s:
             break
         item = m.group(1)
-        if len(item.split()) > 3 or _PERSON.match(item.strip()):
+        if len(_PAREN_GROUP.sub("", item).split()) > 3 or _PERSON.match(item.strip()):
             break
         s = m.start(1)
     return s
@@ -206,9 +207,10 @@ def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Several subjects sharing one limit: 'ALT and AST', 'AST/ALT', 'AST, ALT'."""
     parts = []
     pos = s
-    for m in _SPLIT.finditer(text, s, e):
-        parts.append((pos, m.start()))
-        pos = m.end()
+    masked = _mask(text, s, e)  # no split inside a parenthesis ('ALT (alanine/aspartate ...)')
+    for m in _SPLIT.finditer(masked):
+        parts.append((pos, s + m.start()))
+        pos = s + m.end()
     parts.append((pos, e))
     parts = [_strip(text, a, b) for a, b in parts]
     parts = [(a, b) for a, b in parts if b > a and _HAS_LETTER.search(text, a, b)]
@@ -233,6 +235,23 @@ def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     """'5 mg of prednisone', '0.5 mg/kg/day prednisone': the drug after a dose."""
     m = _DOSE_OF.match(text, ve, rb)
     return m.span("s") if m else None
+
+
+# '50 kg of weight', '6 mm of residual bone', '2 cm in size': what a measured value is of, written after it
+_MEASURE_OF = regex.compile(
+    r"\G\s*(?:of\s+(?:the\s+|all\s+|their\s+|his\s+|her\s+)?(?P<s>(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*"
+    r"(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})"
+    r"|in\s+(?P<s>(?:size|diameter|length|width|height|depth|thickness|volume|area|weight|circumference|duration)\b))", _I)
+
+
+def measure_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """The subject of a measured value with no subject before it, written after it ('< 50 kg of weight')."""
+    m = _MEASURE_OF.match(text, ve, rb)
+    if m is None:
+        return None
+    s, e = m.span("s")
+    t = _RIGHT_TAIL.search(text, s, e)
+    return (s, t.start()) if t and t.start() > s else (s, e)
 
 
 def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:

@@ -1,0 +1,18 @@
+"""Which words a threshold limits: golden cases from fixtures/thresholds/subjects.jsonl, one test id a case."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import FIXTURES
+from _thresholds_helpers import run
+
+CASES = [json.loads(line) for line in (FIXTURES / "thresholds" / "subjects.jsonl").read_text(encoding="utf-8").splitlines()
+         if line.strip()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_thresholds_subjects_golden(case):
+    found = run(case["text"]).thresholds
+    assert [t.subject.text if t.subject else None for t in found] == case["subjects"]
