@@ -16,3 +16,7 @@ CASES = [json.loads(line) for line in (FIXTURES / "thresholds" / "subjects.jsonl
 def test_thresholds_subjects_golden(case):
     found = run(case["text"]).thresholds
     assert [t.subject.text if t.subject else None for t in found] == case["subjects"]
+    if "names" in case:
+        assert [t.subject.name for t in found] == case["names"]
+    if "values" in case:
+        assert [t.value for t in found] == case["values"]

@@ -325,7 +325,26 @@ def _nodes(mt, f: _Found, lex: Lexicon, long_forms: dict[str, str]) -> list[Thre
         if q:
             fields["quantity"] = q
         out.append(Threshold(start=os_, end=oe, text=text[s:e], rule=f.rule.id, subject=subj, **fields))
+    dia = d.get("_diastolic")
+    if dia is not None:
+        out = [n for t in out for n in _pressure_pair(t, dia)]
     return out
+
+
+_BP_NAMES = frozenset({"blood pressure", "blood pressures", "bp", "arterial pressure", "arterial blood pressure",
+                       "hypertension", "hypotension", "uncontrolled hypertension"})
+
+
+def _pressure_pair(t: Threshold, diastolic: float) -> list[Threshold]:
+    """'BP > 140/90 mmHg' limits two pressures: the systolic (the value read) and the diastolic, one
+    threshold each over the same text; a subject that already names one of them is left alone."""
+    name = t.subject.name if t.subject else None
+    if name is not None and name.lower() not in _BP_NAMES:
+        return [t]
+    sys_subj = t.subject.model_copy(update={"name": "systolic blood pressure"}) if t.subject else None
+    dia_subj = t.subject.model_copy(update={"name": "diastolic blood pressure"}) if t.subject else None
+    return [t.model_copy(update={"subject": sys_subj}),
+            t.model_copy(update={"subject": dia_subj, "value": diastolic})]
 
 
 def run(mt, rules, long_forms: dict[str, str]) -> Extraction:

@@ -16,6 +16,7 @@ _INCLUSIVE_OPS = {">=", "<=", "="}
 _RANGE_SEP = regex.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*", regex.I)
 _ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", regex.I)
 _LETTER = regex.compile(r"[A-Za-z]")
+_BP = regex.compile(r"(\d{2,3})/(\d{2,3})")
 _TIME_DAYS = {"min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "a": 365.25}
 
 
@@ -103,10 +104,14 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
                 elif nums and all(n is not None for n in nums):
                     out["low"], out["high"] = float(min(nums)), float(max(nums))
     else:
-        v, exponent = _num(_g(m, "num") or _g(m, "num2"))
+        num_text = _g(m, "num") or _g(m, "num2")
+        v, exponent = _num(num_text)
         if v is None:
             return None
         out["value"] = v
+        bp = _BP.fullmatch(num_text.strip())
+        if bp:  # a blood pressure '140/90 mmHg': the value is the systolic figure, the diastolic is kept aside
+            out["_diastolic"] = float(bp.group(2))
         out["comparator"] = op_c or post_c or getattr(rule, "comparator", None) or "="
     mult = _g(m, "mult") or _g(m, "mult2")
     ref = getattr(rule, "reference", None) or reference_of(mult or "")
