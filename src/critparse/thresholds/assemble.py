@@ -12,7 +12,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, dose_of, extend_list, left_subject, measure_of, percent_of, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, percent_of, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -220,7 +220,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             if sc:
                 f.subjects = [sc]
             else:
-                if s >= 2 and text[s - 2:s].rstrip().endswith(","):
+                if s >= 2 and text[s - 2:s].rstrip().endswith(",") and not SCALE_TAIL.search(text, s, e):
                     s = extend_list(text, lb, s)
                 f.subjects = split_subjects(text, s, e)
         elif prev is not None and prev.subjects and (same_as_prev or _LOOSE_GAP.fullmatch(text, prev.e, f.s)):

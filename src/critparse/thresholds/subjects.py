@@ -203,6 +203,14 @@ def extend_list(text: str, lb: int, s: int) -> int:
     return s
 
 
+# one adjective ('primary', 'histologic', 'moderate', 'systolic'): it modifies the noun of the next part
+_MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|chronic|new|newly|recurrent|persistent|"
+                          r"unresolved|active|total|direct|free|fasting|random|mean|minimum|maximum|"
+                          r"[A-Za-z]{2,}(?:ic|al|ary|ous|ive))", _I)
+# a subject naming a scale ('stage', 'AV block grade'): the value is its category, not every list item's
+SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|category|phase)\s*\Z", _I)
+
+
 def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Several subjects sharing one limit: 'ALT and AST', 'AST/ALT', 'AST, ALT'."""
     parts = []
@@ -225,6 +233,8 @@ def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
         return [(s, e)]
     if any(len(text[a:b].split()) > 4 or _PERSON.match(text[a:b]) for a, b in parts):
         return [(s, e)]
+    if len(parts) == 2 and _MODIFIER.fullmatch(text, *parts[0]) and len(text[parts[1][0]:parts[1][1]].split()) >= 2:
+        return [(s, e)]  # 'Primary or secondary amenorrhea': two modifiers of one head, one subject
     return parts
 
 
