@@ -15,7 +15,8 @@ _CLAUSE = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|we
            r"receiv\w+|treated|using|use|taking|needs?|needing|while|within|during|after|before|prior|since|"
            r"via|per|such|where|than|equal|the\s+following|following|namely|or\s+more|at|on|experienced|experiencing|"
            r"received|undergone|underwent|completed|failed|documented|presence|history\s+of|removal\s+of|"
-           r"use\s+of|intake\s+of|consumption\s+of|planned|scheduled|likely|expected\s+to|able\s+to|unable\s+to")
+           r"use\s+of|intake\s+of|consumption\s+of|planned|scheduled|likely|expected\s+to|able\s+to|unable\s+to|"
+           r"lasting|lasted|lasts")
 # the last of these in the window before a value ends the subject's search
 _BOUNDARY = regex.compile(
     r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)|\b(?:" + _CLAUSE + r")\b", _I)
@@ -31,6 +32,7 @@ participants individual individuals person persons people men women adult adults
 females volunteer volunteers infant infants boys girls candidates cases documented using use taking need
 needs needing while within during after before prior since via per such where than equal following namely at
 experienced experiencing received undergone underwent completed failed presence planned scheduled likely
+lasting lasted lasts
 """.split())
 _CLAUSE_PREFIXES = ("demonstrat", "receiv")
 
