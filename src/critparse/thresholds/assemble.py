@@ -18,6 +18,11 @@ from .variants import find_variant_lists
 
 # a criterion with none of these has no value to find
 _PREFILTER = regex.compile(r"(?=[IVCcT])(?:\b(?:I{1,3}|IV|V)[ABC]?\b|[Cc]hild|T[0-4])|[A-Z]\d{2,4}[A-Z]\b")
+def _has_reference_word(text: str, low: str) -> bool:
+    """'> ULN', '≥ lower limit of normal': a limit stated by its reference alone (substring tests)."""
+    return "LN" in text or "UNL" in text or ("normal" in low and "limit" in low)
+
+
 _DURATION_SUBJECT = regex.compile(
     r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time|interval|period|length|lasting|"
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
@@ -352,8 +357,8 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     out = Extraction()
     low = text.lower()
     starts = number_starts(text, low)
-    if not starts and not _PREFILTER.search(text):
-        return out  # no number, no Roman numeral, no Child-Pugh letter: nothing to find
+    if not starts and not _PREFILTER.search(text) and not _has_reference_word(text, low):
+        return out  # no number, Roman numeral, Child-Pugh letter or reference limit: nothing to find
     lex = Lexicon.of(rules)
     try:
         words = present(lex.keywords, low)

@@ -31,6 +31,7 @@ class ThresholdRule(Rule):
     quantity: Optional[Quantity] = None         # forced quantity (else from the unit)
     subject_name: Optional[str] = None          # a fixed subject name ("Child-Pugh class")
     reference: Optional[str] = None             # a fixed reference ("ULN")
+    value: Optional[float] = None               # the value when the match has no number ('> ULN' is 1 x ULN)
 
 
 class TemporalRule(Rule):

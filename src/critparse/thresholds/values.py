@@ -106,10 +106,12 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
     else:
         num_text = _g(m, "num") or _g(m, "num2")
         v, exponent = _num(num_text)
+        if v is None and num_text is None and getattr(rule, "value", None) is not None:
+            v, num_text = float(rule.value), ""  # '> ULN': the rule states the value
         if v is None:
             return None
         out["value"] = v
-        bp = _BP.fullmatch(num_text.strip())
+        bp = _BP.fullmatch(num_text.strip()) if num_text else None
         if bp:  # a blood pressure '140/90 mmHg': the value is the systolic figure, the diastolic is kept aside
             out["_diastolic"] = float(bp.group(2))
         out["comparator"] = op_c or post_c or getattr(rule, "comparator", None) or "="
