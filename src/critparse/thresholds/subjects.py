@@ -82,7 +82,7 @@ _GENERIC = regex.compile(r"^(?:(?i:total|baseline|mean|average|a|the)\s+)*(?:(?-
 _RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
 _SPLIT = regex.compile(r"\s*(?:,|/|&|\band/or\b|\band\b|\bor\b)\s*", _I)
 # a list item may carry its long form: 'TBIL(total bilirubin), ALT(alanine aminotransferase),AST(...) > 2.5×ULN'
-_LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\band\b|\bor\b|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?(?:\s*\([^(),;]{1,50}\))?)\s*,\s*$", _I)
+_LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?(?:\s*\([^(),;]{1,50}\))?)\s*,\s*$", _I)
 MAX_WORDS = 8
 WINDOW = 90
 
@@ -201,6 +201,14 @@ def extend_list(text: str, lb: int, s: int) -> int:
         item = m.group(1)
         if len(_PAREN_GROUP.sub("", item).split()) > 3 or _PERSON.match(item.strip()):
             break
+        clause = None
+        for w in _WORD_TOKEN.finditer(text, m.start(1), m.end(1)):
+            if w.group().lower() in _CLAUSE_WORDS:
+                clause = w
+        if clause is not None:  # 'patients with AST, ALT': the list starts after the clause word
+            rest = _LEAD.match(text, clause.end(), m.end(1))
+            start = rest.end() if rest else clause.end()
+            return start if start < m.end(1) and _HAS_LETTER.search(text, start, m.end(1)) else s
         s = m.start(1)
     return s
 
