@@ -12,7 +12,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, percent_of, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, percent_of, points_on_scale, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -151,6 +151,7 @@ _AGE_WORDS = regex.compile(r"(?<!gestational\s)\b(?:age[ds]?|old|older|years?|pa
 _NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|past|than|least|after|before)\s*\Z",
                                 regex.I)
 _GESTATION = regex.compile(r"\s*(?:\)\s*)?(?:of\s+|in\s+)?(?P<s>gestation(?:al\s+age)?|duration|pregnancy)\b", regex.I)
+_AGE_IN_EXPR = regex.compile(r"\bage[sd]?\b(?!\s+(?:of\s+)?(?:onset|at\b))", regex.I)
 _DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
@@ -165,6 +166,16 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             f.subjects = [f.m.span("subj")]  # the rule placed the subject ('18 ≤ BMI ≤ 32')
             prev = f
             continue
+        am = _AGE_IN_EXPR.search(text, f.s, f.e)
+        if am:  # 'between the ages of 18-65': the expression names its subject
+            f.subjects, f.age = [am.span()], True
+            prev = f
+            continue
+        pts = points_on_scale(text, f.s, f.e, min(n, f.e + 90))
+        if pts:
+            f.subjects = [pts]
+            prev = f
+            continue
         lb = max([x for x in stops if x <= f.s] + [prev.e if prev else 0])
         left = left_subject(text, lb, f.s)
         same_as_prev = prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s)
@@ -175,7 +186,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
         right = None
         if f.d.get("quantity") == "duration" or unit in ("wk", "mo", "d"):
             g = _GESTATION.match(text, f.e)
-            if g:
+            if g and not (left and g.group("s").lower() == "duration"):  # 'DVT more than 21 days in duration'
                 right = (g.start("s"), g.end("s"), False)
         if right is None and unit in _DOSE_UNITS:
             dose = dose_of(text, f.e, min(n, f.e + 40))

@@ -214,7 +214,7 @@ def extend_list(text: str, lb: int, s: int) -> int:
 
 
 # one adjective ('primary', 'histologic', 'moderate', 'systolic'): it modifies the noun of the next part
-_MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|chronic|new|newly|recurrent|persistent|"
+_MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|subacute|chronic|new|newly|recurrent|persistent|"
                           r"unresolved|active|total|direct|free|fasting|random|mean|minimum|maximum|"
                           r"[A-Za-z]{2,}(?:ic|al|ary|ous|ive))", _I)
 # a subject naming a scale ('stage', 'AV block grade'): the value is its category, not every list item's
@@ -285,6 +285,28 @@ def scale_after(text: str, s: int, e: int, ve: int, rb: int) -> Optional[tuple[i
         return None
     m = _ON_SCALE.match(text, ve, rb)
     return m.span("s") if m and _UPPER.search(m.group("s")) else None
+
+
+# '< 120 points on the Mattis Dementia Rating Scale': the points are the named scale's
+_POINTS_ON = regex.compile(r"\G\s*(?:(?:points?|pts?\.?)\s+)?(?:on|in)\s+(?:the\s+)?(?P<s>(?-i:[A-Z])[\w'’-]*"
+                           r"(?:\s+(?!(?:or|and|at|in|for|with|to|of|as|by)\b)[A-Za-z(][\w'’()-]*){0,6})", _I)
+
+
+_IN_POINTS = regex.compile(r"(?:points?|pts?\.?)\s*\Z|\G\s*(?:points?|pts?\.?)\b", _I)
+
+
+def points_on_scale(text: str, vs: int, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """The scale a value in points is read on, written after it ('> 25 points on the Beck Depression Inventory')."""
+    if not (_IN_POINTS.search(text, max(vs, ve - 8), ve) or _IN_POINTS.match(text, ve, rb)):
+        return None
+    m = _POINTS_ON.match(text, ve, rb)
+    if m is None:
+        return None
+    s, e = m.span("s")
+    while e > s and text[e - 1] in ")(" and text.count("(", s, e) != text.count(")", s, e):
+        e -= 1  # '(… on the MADRS)': the closing parenthesis is not the scale's
+    t = _RIGHT_TAIL.search(text, s, e)
+    return (s, t.start()) if t and t.start() > s else (s, e)
 
 
 def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple[int, int, bool]]:
