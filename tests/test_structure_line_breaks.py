@@ -27,3 +27,12 @@ WRAP = ("Patients who have received any prior systemic chemotherapy for metastat
 def test_structure_line_breaks_end_criteria(structure_parser, text, want):
     doc = structure_parser.parse(text)
     assert [c.text for c in doc.sections[0].children] == want
+
+
+def test_structure_line_breaks_hand_wrapped_paragraph_joins(structure_parser):
+    text = ("Patients must have histologically confirmed\nadenocarcinoma of the pancreas that is\n"
+            "measurable on computed tomography\nPregnant women\n")
+    doc = structure_parser.parse(text)
+    assert [c.text for c in doc.sections[0].children] == [
+        "Patients must have histologically confirmed adenocarcinoma of the pancreas that is "
+        "measurable on computed tomography", "Pregnant women"]

@@ -228,7 +228,10 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
     wrapped = fmt == "ctgov-legacy-text" or (fmt != "ctgov-v2-markdown" and _looks_wrapped(lines, text))
     legacy = fmt == "ctgov-legacy-text"
     base_col = min((ln[2] for ln in lines), default=0)
-    fit_width = max((e - s + indent for s, e, indent, _ in lines), default=0)  # the text's widest line
+    widths = [e - s + indent for s, e, indent, _ in lines]
+    fit_width = max(widths, default=0)  # the text's widest line
+    # wrapped by hand: most lines about as wide as the widest (a list of criteria varies in width)
+    hand_wrapped = fit_width >= 40 and sum(w >= fit_width - 15 for w in widths) >= 0.5 * len(widths)
     blocks: list[Block] = []
     cur: Optional[Block] = None
     last_item_by_indent: dict[int, Block] = {}
@@ -375,7 +378,7 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
             last_item_by_indent[indent] = cur
             prev_width = e - s + raw_indent
             continue
-        cont = cur is not None and not blank_before and _continues(cur, clean, wrapped, fmt, prev_width, text, fit_width)
+        cont = cur is not None and not blank_before and _continues(cur, clean, wrapped, fmt, prev_width, text, fit_width, hand_wrapped)
         prev_width = e - s + raw_indent
         if cont:
             cur.segments.append((s, e))
@@ -518,8 +521,14 @@ def _would_fit(clean: str, prev_width: int, fit_width: int) -> bool:
     return m is not None and prev_width + 1 + len(m.group()) <= fit_width - 2
 
 
+def _wrapped_here(clean: str, prev_width: int, fit_width: int) -> bool:
+    """In a hand-wrapped text: the line before is about as wide as the widest line and this line's
+    first word would not have fitted on it."""
+    return prev_width >= fit_width - 15 and not _would_fit(clean, prev_width, fit_width)
+
+
 def _continues(cur: Block, clean: str, wrapped: bool, fmt: str, prev_width: int, text: str = "",
-               fit_width: int = 1 << 30) -> bool:
+               fit_width: int = 1 << 30, hand_wrapped: bool = False) -> bool:
     """Does a non-blank, unmarked line continue the block before it (no blank line between)?"""
     if cur.kind not in ("item", "para"):
         return False
@@ -539,7 +548,7 @@ def _continues(cur: Block, clean: str, wrapped: bool, fmt: str, prev_width: int,
     # a lower-case line continues a long line, a line left open ('... and', '... of the', '... (') or
     # goes on with a word that cannot start a criterion ('or ...', 'than ...'); after a short finished
     # line it is a criterion of its own ('birth weight < 2500 g' / 'multiple pregnancy')
-    if cur.kind == "item" or _CONT_START.match(clean) or (prev_width >= 60 and not _would_fit(clean, prev_width, fit_width)):
+    if cur.kind == "item" or _CONT_START.match(clean) or (hand_wrapped and _wrapped_here(clean, prev_width, fit_width)):
         return True
     return _open_end(cur, text)
 
