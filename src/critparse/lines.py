@@ -18,11 +18,12 @@ with list items right under it ("Hepatic") becomes a sub-heading.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from functools import partial
+from typing import Callable, Optional
 
 import regex
 
-from .patterns import REGEX_TIMEOUT, Rule, RuleSet
+from .patterns import REGEX_TIMEOUT, Rule, RuleSet, is_builtin
 from .textmap import _SPECIAL_SEARCH, MappedText, join_segments, segment
 
 _TERMINAL = ".:;!?"
@@ -111,19 +112,30 @@ def _looks_wrapped(lines: list[tuple[int, int, int, bool]], text: str) -> bool:
     return sum(1 for w in widths if w >= 60) >= 0.25 * len(lines)
 
 
+def _matcher(rx: "regex.Pattern[str]", rules: list[Rule], timeout: float) -> Callable:
+    """``rx.match``, with the regex timeout unless every rule in ``rx`` is built in (line rules are
+    anchored and bounded, and a timeout costs some microseconds a call: see patterns.is_builtin)."""
+    return rx.match if all(is_builtin(r) for r in rules) else partial(rx.match, timeout=timeout)
+
+
 class LineClassifier:
     """Applies the structure rules to one line's clean text (one alternation per kind)."""
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        self.headings = rules.compiled("section_heading")
+        # (rule, match): a built-in rule's match runs without the regex timeout, a user's with it
+        self.headings = [(r, _matcher(rx, [r], 1.0)) for r, rx in rules.compiled("section_heading")]
         self.heading_any, heading_rules = rules.union("section_heading")
+        self.heading_any_match = _matcher(self.heading_any, heading_rules, 1.0)
         self.heading_groups = [self.heading_any.groupindex[f"_r{i}"] for i in range(len(heading_rules))]
         self.heading_pre = rules.prefilter("section_heading")
         self.heading_test = rules.prefilter_test("section_heading")
-        self.bare_labels = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "parent"]
-        self.line_subheadings = [(r, rx) for r, rx in rules.compiled("subheading") if r.scope == "line"]
+        self.bare_labels = [(r, _matcher(rx, [r], 1.0)) for r, rx in rules.compiled("subheading")
+                            if r.scope == "parent"]
+        self.line_subheadings = [(r, _matcher(rx, [r], 1.0)) for r, rx in rules.compiled("subheading")
+                                 if r.scope == "line"]
         self.marker_any, self.marker_rules = rules.union("list_marker")
+        self.marker_any_match = _matcher(self.marker_any, self.marker_rules, REGEX_TIMEOUT)
         self.marker_groups = [self.marker_any.groupindex[f"_r{i}"] for i in range(len(self.marker_rules))]
         self.marker_has_n = "n" in self.marker_any.groupindex
         self.marker_test = rules.prefilter_test("list_marker")
@@ -140,7 +152,7 @@ class LineClassifier:
         text = text[:_MAX_HEADING + 20]  # a heading is short; what follows its ':' is not read here
         if self.heading_test is not None and not self.heading_test(text):
             return None
-        first = self.heading_any.match(text, timeout=1.0)
+        first = self.heading_any_match(text)
         if first is None:
             return None
         # the rules before the first one the alternation matched do not match: start there, with
@@ -149,8 +161,8 @@ class LineClassifier:
         for k, g in enumerate(self.heading_groups):
             if first.start(g) >= 0:
                 break
-        for j, (rule, rx) in enumerate(self.headings[k:]):
-            m = rx.match(text, timeout=1.0) if j else first
+        for j, (rule, match) in enumerate(self.headings[k:]):
+            m = match(text) if j else first
             if not m:
                 continue
             rest = text[m.end():]
@@ -176,7 +188,7 @@ class LineClassifier:
 
     def marker_rule(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
         """:meth:`marker` once the prefilter found something in ``text``."""
-        m = self.marker_any.match(text, timeout=REGEX_TIMEOUT)
+        m = self.marker_any_match(text)
         if m is None:
             return None
         start = m.start
@@ -188,8 +200,8 @@ class LineClassifier:
     def subheading(self, text: str) -> Optional[tuple[Rule, "regex.Match[str]"]]:
         if ":" not in text[:80]:  # every sub-heading ends its (short) label with a colon
             return None
-        for rule, rx in self.line_subheadings:
-            m = rx.match(text, timeout=1.0)
+        for rule, match in self.line_subheadings:
+            m = match(text)
             if m:
                 return rule, m
         return None
@@ -494,8 +506,8 @@ def _bare_label_headings(blocks: list[Block], cls: "LineClassifier") -> None:
         if (b.kind != "para" or nxt.kind != "item" or len(b.segments) != 1 or nxt.indent < b.indent
                 or b.rule != "structure.paragraph" or len(b.mt.text) > 60):
             continue
-        for rule, rx in rules:
-            m = rx.match(b.mt.text, timeout=1.0)
+        for rule, match in rules:
+            m = match(b.mt.text)
             if m:
                 b.kind, b.rule, b.label, b.rank = "subheading", rule.id, m.group("label").strip(), 1
                 b.heading_end = b.end

@@ -65,6 +65,7 @@ class Rule(BaseModel):
     _prefilter: Any = None
     _source: str = ""
     _line: int = 0
+    _builtin: bool = False  # read from the package's own rule files (see is_builtin)
 
     @property
     def regex(self) -> "regex.Pattern[str]":
@@ -77,6 +78,13 @@ class Rule(BaseModel):
 
     def example_objects(self) -> list[Example]:
         return [Example(text=e) if isinstance(e, str) else e for e in self.examples]
+
+
+def is_builtin(rule: Rule) -> bool:
+    """Whether a rule comes from the package's own rule files.  Those patterns are bounded and
+    tested on pathological input (benchmarks/bench_pathological.py), so hot loops run them without
+    the regex timeout (it costs some microseconds a call); a user's rule always gets the timeout."""
+    return bool(getattr(rule, "_builtin", False))
 
 
 class MacroRule(Rule):
@@ -398,6 +406,7 @@ def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool =
     if builtin:
         base = builtin_dir()
         sources += [(p, f"patterns/{p.relative_to(base).as_posix()}") for p in rule_files(base)]
+    n_builtin = len(sources)  # the package's own files come first
     for e in extra:
         d = Path(e)
         files = rule_files(d)
@@ -408,10 +417,11 @@ def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool =
     parsed: list[Rule] = []
     builtin_ids: set[str] = set()
     user_sources = {display for _, display in sources if not display.startswith("patterns/")}
-    for path, display in sources:
+    for k, (path, display) in enumerate(sources):
         seen_here: set[str] = set()
         for line, obj in _read_source(path, display):
             rule = _validate(obj, display, line)
+            rule._builtin = k < n_builtin
             if rule.id in seen_here:
                 raise PatternError(f"duplicate rule id {rule.id!r}", file=display, line=line, field="id",
                                    code="E107")
@@ -431,6 +441,9 @@ def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool =
     for rule in rs.rules.values():
         if rule.kind == "macro":
             macros[rule.id] = rule.pattern
+    if any(r.kind == "macro" and not r._builtin for r in rs.rules.values()):
+        for rule in rs.rules.values():
+            rule._builtin = False  # a user's macro may be expanded in any pattern: all keep the timeout
     for rule in rs.rules.values():
         _compile(rule, macros)
     if check:

@@ -16,8 +16,21 @@ from .subjects import _PERSON, SCALE_TAIL, dose_of, extend_list, left_subject, m
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
-# a criterion with none of these has no value to find
-_PREFILTER = regex.compile(r"(?=[IVCcT])(?:\b(?:I{1,3}|IV|V)[ABC]?\b|[Cc]hild|T[0-4])|[A-Z]\d{2,4}[A-Z]\b")
+# a criterion with none of these has no value to find: a Roman numeral, 'Child', a T stage, a
+# code such as 'C50D'.  Only whether one occurs matters, so the former alternation
+# (?=[IVCcT])(?:...|[Cc]hild|T[0-4])|[A-Z]\d{2,4}[A-Z]\b is searched as its parts (the lookahead only
+# restated their first letters): ~5x faster, as each part can skip ahead to its first character.
+_ROMAN_WORD = regex.compile(r"\b(?:I{1,3}|IV|V)[ABC]?\b")
+_T_STAGE = regex.compile(r"T[0-4]")
+_CODE = regex.compile(r"[A-Z]\d{2,4}[A-Z]\b")
+
+
+def _may_hold_value(text: str) -> bool:
+    """Whether a criterion without numbers may still state a value (Roman numerals, Child-Pugh letters, ...)."""
+    return ("hild" in text and ("Child" in text or "child" in text)) or _T_STAGE.search(text) is not None \
+        or _ROMAN_WORD.search(text) is not None or _CODE.search(text) is not None
+
+
 def _has_reference_word(text: str, low: str) -> bool:
     """'> ULN', '≥ lower limit of normal': a limit stated by its reference alone (substring tests)."""
     return "LN" in text or "UNL" in text or ("normal" in low and "limit" in low)
@@ -87,8 +100,9 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     for p in starts:
         if p < covered:
             continue
+        end = p + MATCH_WINDOW if p + MATCH_WINDOW < n else n
         for rule, match in active:
-            m = match(text, p, min(n, p + MATCH_WINDOW))
+            m = match(text, p, end)
             if m is None or m.end() <= p:
                 continue
             d = describe_match(rule, m, lex, text)
@@ -368,7 +382,7 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     out = Extraction()
     low = text.lower()
     starts = number_starts(text, low)
-    if not starts and not _PREFILTER.search(text) and not _has_reference_word(text, low):
+    if not starts and not _may_hold_value(text) and not _has_reference_word(text, low):
         return out  # no number, Roman numeral, Child-Pugh letter or reference limit: nothing to find
     lex = Lexicon.of(rules)
     try:

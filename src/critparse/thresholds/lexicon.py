@@ -8,18 +8,22 @@ from ..patterns import RuleSet, load_rules
 # comparator macro ids, in the order an op text is tried (longest phrases live in le/ge)
 _OPS = (("op_le", "<="), ("op_ge", ">="), ("op_ne", "!="), ("op_lt", "<"), ("op_gt", ">"), ("op_eq", "="))
 _POSTS = (("post_ge", ">="), ("post_le", "<="), ("post_gt", ">"))
+_CMP_CACHE_SIZE = 4096
 
 
 class Lexicon:
     __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts", "thr_prep",
                  "tmp_prep", "name_cache", "keywords", "thr_number", "active_cache",
-                 "thr_scan")
+                 "thr_scan", "cmp_cache", "unit_quantity")
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
         self.thresholds = rules.of_kind("threshold")
         self.temporals = rules.of_kind("temporal")
         self.units = rules.of_kind("unit")
+        self.unit_quantity: dict = {}  # UCUM code -> quantity of the first unit rule with that code
+        for u in self.units:
+            self.unit_quantity.setdefault(u.ucum, u.quantity)
         self.names = rules.of_kind("subject_name")
         self.variants = rules.of_kind("variant_list")
         self.ops = [(rules[i].regex, c) for i, c in _OPS if i in rules.rules]
@@ -28,6 +32,7 @@ class Lexicon:
 
         self.name_cache: dict = {}
         self.active_cache: dict = {}
+        self.cmp_cache: dict = {}
         self.thr_prep = prepared(self.thresholds)
         self.tmp_prep = prepared(self.temporals)
         self.thr_number = [p for p in self.thr_prep if p[2]]  # by priority (of_kind sorts them)
@@ -36,6 +41,18 @@ class Lexicon:
 
     def comparator(self, text: str, table=None) -> Optional[str]:
         """The comparator an op (or post) text states; None when no macro reads it whole."""
+        # a pure function of the text (few distinct op texts): cached, the cache emptied when full
+        if table is not None and table is not self.posts:
+            return self._comparator(text, table)
+        key = (text, table is None)
+        hit = self.cmp_cache.get(key, self.cmp_cache)
+        if hit is self.cmp_cache:
+            if len(self.cmp_cache) >= _CMP_CACHE_SIZE:
+                self.cmp_cache.clear()
+            hit = self.cmp_cache[key] = self._comparator(text, table)
+        return hit
+
+    def _comparator(self, text: str, table=None) -> Optional[str]:
         t = " ".join(text.split())
         for rx, cmp_ in (self.ops if table is None else table):
             m = rx.match(t)

@@ -55,6 +55,11 @@ def parse_number(text: str) -> tuple[Optional[float], int]:
     t = text.strip()
     if not t:
         return None, 0
+    if t.isascii() and t.replace(".", "", 1).isdigit():
+        # plain digits with at most one point (most numbers): no power of ten, thousands separator,
+        # decimal comma, sign or gestational age to read -- what _digits would give
+        v = float(t)
+        return (v if math.isfinite(v) else None), 0
     if t[0].isalpha():
         m = _PAREN_DIGITS.search(t)
         if m:

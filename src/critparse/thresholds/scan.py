@@ -13,10 +13,11 @@ from typing import Iterable, Iterator
 
 import regex
 
-from ..patterns import REGEX_TIMEOUT
+from ..patterns import REGEX_TIMEOUT, is_builtin
 
 # where numbers start: digits (with a sign), or number words (run on the lower-cased text)
 _DIGIT = re.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/])|(?i:(?<=\bage)|(?<=\baged)|(?<=\bto)))(?:-(?=\d))?\d")
+_ANY_DIGIT = re.compile(r"\d")  # (a first-character scan: fast)
 _WORDNUM = re.compile(
     r"\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
     r"s(?:ix|even|ixteen|eventeen|ixty|eventy|ingle)|e(?:ight|leven|ighteen|ighty)|n(?:ine|ineteen|inety)|one|zero|"
@@ -30,7 +31,8 @@ MATCH_WINDOW = 300
 def number_starts(text: str, low: str) -> list[int]:
     """Start offsets of the numbers in ``text`` (a signed number gives both the sign and the digit)."""
     out = []
-    for m in _DIGIT.finditer(text):
+    # every match of _DIGIT holds a digit: a text with none (half the criteria) skips the slower scan
+    for m in _DIGIT.finditer(text) if _ANY_DIGIT.search(text) else ():
         s = m.start()
         out.append(s)
         if text[s] == "-":
@@ -58,24 +60,35 @@ def prepared(rules: Iterable) -> list[tuple]:
     out = []
     for r in rules:
         req = frozenset(w.lower() for w in (getattr(r, "requires", None) or ()))
-        # built-in patterns are bounded and tested on pathological input: no timeout (it costs ~1 us a
-        # call); a user's rule gets the regex timeout, so a runaway pattern becomes a diagnostic
-        builtin = str(getattr(r, "_source", "")).startswith("patterns/")
-        match = r.regex.match if builtin else partial(r.regex.match, timeout=REGEX_TIMEOUT)
+        # built-in patterns are bounded and tested on pathological input: no timeout (it costs ~1-4 us
+        # a call); a user's rule gets the regex timeout, so a runaway pattern becomes a diagnostic
+        match = r.regex.match if is_builtin(r) else partial(r.regex.match, timeout=REGEX_TIMEOUT)
         out.append((r, r.regex, getattr(r, "anchor", "scan") == "number", req or None, match))
     return out
 
 
-def keyword_finder(*preps: list[tuple]) -> tuple[tuple[frozenset, "re.Pattern[str]"], ...]:
-    """One literal alternation per distinct ``requires`` set of the rules (searched once per criterion)."""
-    sets = {p[3] for prep in preps for p in prep if p[3]}
-    return tuple((req, re.compile("|".join(re.escape(w) for w in sorted(req, key=lambda w: (-len(w), w)))))
-                 for req in sorted(sets, key=sorted))
+def keyword_finder(*preps: list[tuple]) -> tuple[tuple[frozenset, ...], tuple[str, ...], tuple[str, ...]]:
+    """The distinct ``requires`` sets of the rules, with the words to test for them: ``(sets,
+    ascii_words, other_words)`` (searched once per criterion by :func:`present`).
+
+    A word is tested only if, in some set, no other word of that set is part of it ('up to' needs
+    no test in a set that also holds 'to': where it occurs, 'to' occurs too)."""
+    sets = sorted({p[3] for prep in preps for p in prep if p[3]}, key=sorted)
+    words = sorted({w for req in sets for w in req
+                    if not any(x != w and x in w for x in req)})
+    return (tuple(sets), tuple(w for w in words if w.isascii()), tuple(w for w in words if not w.isascii()))
 
 
 def present(gates, low: str) -> frozenset:
-    """The ``requires`` sets with at least one member in a criterion's lower-cased text (substring tests)."""
-    return frozenset([req for req, rx in gates if rx.search(low) is not None])
+    """The ``requires`` sets with at least one member in a criterion's lower-cased text (substring tests).
+
+    (Plain ``in`` tests of each word beat one literal alternation searched per set; an ASCII text
+    cannot hold the non-ASCII words, such as '≤'.)"""
+    sets, ascii_words, other_words = gates
+    found = {w for w in ascii_words if w in low}
+    if other_words and not low.isascii():
+        found.update([w for w in other_words if w in low])
+    return frozenset([req for req in sets if not req.isdisjoint(found)])
 
 
 def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],

@@ -40,15 +40,16 @@ def _group(m, name):
 def describe_temporal(rule, m, lex: Lexicon) -> Optional[dict[str, Any]]:
     if m is None:
         return None
-    value, _ = parse_number(_group(m, "num") or "")
+    g = m.groupdict().get  # as _group, for all named groups at once
+    value, _ = parse_number(g("num") or "")
     if value is None:
         return None
-    op = _group(m, "op")
+    op = g("op")
     cmp_ = (lex.comparator(op) if op else None) or rule.comparator or "="
-    unit_text = _group(m, "unit") or ""
+    unit_text = g("unit") or ""
     out = {"comparator": cmp_, "value": value, "unit": normalise(unit_text, lex.units),
-           "direction": rule.direction or direction_of(_group(m, "dir"), m.string[expr_start(m):m.end()]),
-           "anchor": _group(m, "anchor")}
+           "direction": rule.direction or direction_of(g("dir"), m.string[expr_start(m):m.end()]),
+           "anchor": g("anchor")}
     return out
 
 

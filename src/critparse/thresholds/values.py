@@ -39,13 +39,6 @@ def _num(text: Optional[str]) -> tuple[Optional[float], int]:
     return parse_number(text)
 
 
-def _g(m, name: str) -> Optional[str]:
-    try:
-        return m.group(name)
-    except (IndexError, regex.error):
-        return None
-
-
 def _span(m, name: str) -> Optional[tuple[int, int]]:
     try:
         s, e = m.span(name)
@@ -58,17 +51,20 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
     """The threshold fields a rule's match states (no subject).  Private keys start with ``_``."""
     if m is None:
         return None
+    # every named group at once (reading them one by one costs a raised error for each group
+    # the rule lacks); a group the rule lacks, or that took no part, is None
+    g = m.groupdict().get
     out: dict[str, Any] = {"comparator": None}
     exponent = 0
-    vals = _g(m, "vals")
-    op = _g(m, "op")
-    post = _g(m, "post")
+    vals = g("vals")
+    op = g("op")
+    post = g("post")
     op_c = lex.comparator(op) if op else None
     post_c = lex.post_comparator(post) if post else None
-    if _g(m, "low") is not None and _g(m, "high") is not None:
-        low, e1 = _num(_g(m, "low"))
-        high, e2 = _num(_g(m, "high"))
-        ul, uh = _g(m, "unit_low"), _g(m, "unit")
+    if g("low") is not None and g("high") is not None:
+        low, e1 = _num(g("low"))
+        high, e2 = _num(g("high"))
+        ul, uh = g("unit_low"), g("unit")
         if low is not None and ul and uh:
             # '6 months and 5 years': the low end is given in the high end's unit (0.5 years)
             cl, ch = normalise(ul, lex.units, 0), normalise(uh, lex.units, 0)
@@ -78,8 +74,8 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
             return None  # '2019-03' or '5-1' is no range
         exponent = e2 or e1
         out.update(comparator="range", low=low, high=high)
-        ol, oh = _g(m, "op_low"), _g(m, "op_high")
-        incl = bool(_g(m, "incl"))
+        ol, oh = g("op_low"), g("op_high")
+        incl = bool(g("incl"))
         out["low_inclusive"] = (lex.comparator(ol) in _INCLUSIVE_OPS) if ol else True
         out["high_inclusive"] = (lex.comparator(oh) in _INCLUSIVE_OPS) if oh else True
         if incl:
@@ -104,7 +100,7 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
                 elif nums and all(n is not None for n in nums):
                     out["low"], out["high"] = float(min(nums)), float(max(nums))
     else:
-        num_text = _g(m, "num") or _g(m, "num2")
+        num_text = g("num") or g("num2")
         v, exponent = _num(num_text)
         if v is None and num_text is None and getattr(rule, "value", None) is not None:
             v, num_text = float(rule.value), ""  # '> ULN': the rule states the value
@@ -115,9 +111,9 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         if bp:  # a blood pressure '140/90 mmHg': the value is the systolic figure, the diastolic is kept aside
             out["_diastolic"] = float(bp.group(2))
         out["comparator"] = op_c or post_c or getattr(rule, "comparator", None) or "="
-    mult = _g(m, "mult") or _g(m, "mult2")
+    mult = g("mult") or g("mult2")
     ref = getattr(rule, "reference", None) or reference_of(mult or "")
-    unit_text = _g(m, "unit") or _g(m, "unit_low")
+    unit_text = g("unit") or g("unit_low")
     if ref == "predicted" and unit_text is None:
         unit_text = "%"
     if unit_text:
@@ -134,10 +130,7 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
     if getattr(rule, "quantity", None):
         out["quantity"] = rule.quantity
     elif unit_text:
-        out["quantity"] = "measurement"
-        for u in lex.units:
-            if u.ucum == out.get("unit"):
-                out["quantity"] = u.quantity
-                break
-    out["_op"] = op or post or _g(m, "op_low") or ""
+        # the quantity of the first unit rule with this code (a dict, not a walk over the rules)
+        out["quantity"] = lex.unit_quantity.get(out.get("unit"), "measurement")
+    out["_op"] = op or post or g("op_low") or ""
     return out
