@@ -109,7 +109,7 @@ def find_enumeration(mt: MappedText, rules: RuleSet) -> Optional[Enumeration]:
     best = None
     has_paren = ")" in text
     has_circled = not text.isascii() and _CIRCLED.search(text) is not None
-    for rule, rx in rules.compiled("inline_marker"):
+    for rule, finditer in rules.runners("inline_marker", "finditer"):
         fam = rule.family
         # a family whose markers cannot occur in the text is not tried
         if ("paren" in fam and not has_paren) or (fam.startswith("circled") and not has_circled):
@@ -120,7 +120,7 @@ def find_enumeration(mt: MappedText, rules: RuleSet) -> Optional[Enumeration]:
         if rpre is not None and rpre.search(text) is None:
             continue
         found = []
-        for m in rx.finditer(text, timeout=1.0):
+        for m in finditer(text):
             v = ordinal_value(rule.family, m.group("n"))
             if v is not None:
                 found.append((m.start("marker"), m.end("marker"), v, m.group("marker")))
@@ -236,8 +236,8 @@ def split_semicolons(mt: MappedText) -> list[tuple[MappedText, str]]:
 
 def lead_logic(text: str, rules: RuleSet) -> Optional[tuple[str, str]]:
     """(logic, rule id) stated in a lead-in text, if any."""
-    for rule, rx in rules.compiled("logic_cue"):
-        if rule.scope == "lead_in" and rx.search(text, timeout=1.0):
+    for rule, search in rules.runners("logic_cue", "search"):
+        if rule.scope == "lead_in" and search(text):
             return rule.logic, rule.id
     return None
 
@@ -246,8 +246,8 @@ def between_logic(tails: list[str], rules: RuleSet) -> Optional[tuple[str, str]]
     """(logic, rule id) from the words joining siblings ("; or"), when they agree."""
     seen = {}
     for tail in tails:
-        for rule, rx in rules.compiled("logic_cue"):
-            if rule.scope == "between" and rx.search(tail, timeout=1.0):
+        for rule, search in rules.runners("logic_cue", "search"):
+            if rule.scope == "between" and search(tail):
                 seen.setdefault(rule.logic, rule.id)
                 break
     if len(seen) == 1:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, Optional, Union
@@ -85,6 +86,13 @@ def is_builtin(rule: Rule) -> bool:
     tested on pathological input (benchmarks/bench_pathological.py), so hot loops run them without
     the regex timeout (it costs some microseconds a call); a user's rule always gets the timeout."""
     return bool(getattr(rule, "_builtin", False))
+
+
+def guarded(rule: Rule, rx: "regex.Pattern[str]", method: str):
+    """``rx.<method>`` (``match``, ``search``, ``finditer``), with the regex timeout unless the rule
+    is built in."""
+    f = getattr(rx, method)
+    return f if is_builtin(rule) else partial(f, timeout=REGEX_TIMEOUT)
 
 
 class MacroRule(Rule):
@@ -182,6 +190,16 @@ class RuleSet:
         got = self._union.get(key)
         if got is None:
             got = self._union[key] = [(r, r.regex) for r in self.of_kind(kind)]
+        return got
+
+    def runners(self, kind: str, method: str) -> list[tuple[Rule, Any]]:
+        """(rule, bound ``method`` of its pattern) pairs of one kind (cached): ``search`` /
+        ``finditer`` / ``match`` with the regex timeout for a user's rule, without it for a
+        built-in one (see :func:`is_builtin`)."""
+        key = ("runners", kind, method)
+        got = self._union.get(key)
+        if got is None:
+            got = self._union[key] = [(r, guarded(r, rx, method)) for r, rx in self.compiled(kind)]
         return got
 
     def union(self, kind: str) -> tuple["regex.Pattern[str]", list[Rule]]:

@@ -132,7 +132,6 @@ def explain_document(doc: Document, rules: Optional[RuleSet] = None, input_note:
     for node in nodes:
         at = node.heading.start if getattr(node, "heading", None) is not None else node.start
         starts.setdefault(_line_of(lines, at), []).append(node)
-    made_rules = {getattr(node, "rule", None) for node in nodes}
     kinds = {k: [r for r in rules.of_kind(k)] for k in STRUCTURE_KINDS}
     for n, s, e in lines:
         clean = MappedText.build(text, [(s, e)]).text

@@ -7,7 +7,6 @@ from typing import Any, Optional
 import regex
 
 from ..models import Diagnostic, Span, Subject, Threshold, Unit
-from ..patterns import REGEX_TIMEOUT
 from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon

@@ -8,12 +8,10 @@ match states starts at its first participating group (the op in a lookbehind).
 from __future__ import annotations
 
 import re  # the standard engine is faster for these two plain scans
-from functools import partial
 from typing import Iterable, Iterator
 
-import regex
 
-from ..patterns import REGEX_TIMEOUT, is_builtin
+from ..patterns import guarded
 
 # where numbers start: digits (with a sign), or number words (run on the lower-cased text)
 _DIGIT = re.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/])|(?i:(?<=\bage)|(?<=\baged)|(?<=\bto)))(?:-(?=\d))?\d")
@@ -56,14 +54,14 @@ def expr_start(m) -> int:
 
 
 def prepared(rules: Iterable) -> list[tuple]:
-    """``(rule, compiled, by_number, requires)`` for each rule, computed once per rule set."""
+    """``(rule, finditer, by_number, requires, match)`` for each rule, computed once per rule set."""
     out = []
     for r in rules:
         req = frozenset(w.lower() for w in (getattr(r, "requires", None) or ()))
-        # built-in patterns are bounded and tested on pathological input: no timeout (it costs ~1-4 us
+        # built-in patterns are bounded and tested on pathological input: no timeout (it costs ~2-4 us
         # a call); a user's rule gets the regex timeout, so a runaway pattern becomes a diagnostic
-        match = r.regex.match if is_builtin(r) else partial(r.regex.match, timeout=REGEX_TIMEOUT)
-        out.append((r, r.regex, getattr(r, "anchor", "scan") == "number", req or None, match))
+        out.append((r, guarded(r, r.regex, "finditer"), getattr(r, "anchor", "scan") == "number", req or None,
+                    guarded(r, r.regex, "match")))
     return out
 
 
@@ -96,7 +94,7 @@ def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
     """``(start, end, rule, match)`` for every match of every rule (matches may overlap).
 
     ``found_words``: the ``requires`` sets satisfied in the criterion (see :func:`present`)."""
-    for rule, rx, by_number, req, match in prep:
+    for rule, finditer, by_number, req, match in prep:
         if req is not None and req not in found_words:
             continue
         if by_number:
@@ -105,6 +103,6 @@ def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
                 if m is not None and m.end() > p:
                     yield expr_start(m), m.end(), rule, m
         else:
-            for m in rx.finditer(text, timeout=REGEX_TIMEOUT):
+            for m in finditer(text):
                 if m.end() > m.start():
                     yield expr_start(m), m.end(), rule, m

@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from ..models import VariantList
-from ..patterns import REGEX_TIMEOUT
+from ..patterns import guarded
 
 _ITEM = regex.compile(r"\b([A-Z])(\d{2,4})([A-Z](?:/[A-Z])*)\b")
 
@@ -28,7 +28,7 @@ def find_variant_lists(mt, lex) -> list[VariantList]:
     if _QUICK.search(text) is None:
         return found
     for rule in lex.variants:
-        for m in rule.regex.finditer(text, timeout=REGEX_TIMEOUT):
+        for m in guarded(rule, rule.regex, "finditer")(text):
             items = expand(m.group(0))
             if len(items) >= 2:
                 s, e = mt.span(m.start(), m.end())
