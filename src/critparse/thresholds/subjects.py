@@ -52,7 +52,9 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
     return out
 
 
-_LEAD = regex.compile(r"(?:\s|[,.)\-–/]|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only)\b)+", _I)
+# ('least': 'at' ended the search in 'at least one dimension >= 10 mm')
+_LEAD = regex.compile(r"(?:\s|[,.)\-–/]|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|"
+                      r"least(?:\s+(?:one|1|a|an))?)\b)+", _I)
 _TRAIL = regex.compile(r"(?:\s|[,(:=\-–]|\b(?:of|is|are|was|were|be|been|the|a|an|both|all|each|either|must|should|than|"
                        r"at|in|on|to|for|by|as|from|between|within|ranging|range|measured|value|values|"
                        r"lower|higher|greater|less|more|not|no|and|or|equal|it|its|their|his|her)\b)+$", _I)
@@ -95,6 +97,17 @@ _TRAIL_CHARS = " \t,(:=-–"
 _WORD_END = regex.compile(r"[A-Za-z]+\Z")
 
 
+def _closes_nothing(text: str, s: int, k: int) -> bool:
+    """Does the ')' at ``k`` close no '(' opened in ``text[s:k]``?"""
+    depth = 0
+    for c in text[s:k]:
+        if c == "(":
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+    return depth == 0
+
+
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     """Drop conjunctions/articles before and function words after a subject."""
     m = _LEAD.match(text, s, e)
@@ -102,8 +115,8 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
         s = m.end()
     while e > s:  # trailing function words and punctuation, word by word (no regex scan)
         c = text[e - 1]
-        if c in _TRAIL_CHARS:
-            e -= 1
+        if c in _TRAIL_CHARS or (c == ")" and _closes_nothing(text, s, e - 1)):
+            e -= 1  # (a ')' closing a parenthesis opened before the subject is not part of it)
             continue
         w = _WORD_END.search(text, s, e)
         if w is None or w.group().lower() not in _TRAIL_WORDS or (w.start() > s and text[w.start() - 1].isalnum()):
