@@ -18,12 +18,11 @@ with list items right under it ("Hepatic") becomes a sub-heading.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Callable, Optional
+from typing import Optional
 
 import regex
 
-from .patterns import REGEX_TIMEOUT, Rule, RuleSet, is_builtin
+from .patterns import Rule, RuleSet, guarded
 from .textmap import _SPECIAL_SEARCH, MappedText, join_segments, segment
 
 _TERMINAL = ".:;!?"
@@ -112,30 +111,23 @@ def _looks_wrapped(lines: list[tuple[int, int, int, bool]], text: str) -> bool:
     return sum(1 for w in widths if w >= 60) >= 0.25 * len(lines)
 
 
-def _matcher(rx: "regex.Pattern[str]", rules: list[Rule], timeout: float) -> Callable:
-    """``rx.match``, with the regex timeout unless every rule in ``rx`` is built in (line rules are
-    anchored and bounded, and a timeout costs some microseconds a call: see patterns.is_builtin)."""
-    return rx.match if all(is_builtin(r) for r in rules) else partial(rx.match, timeout=timeout)
-
-
 class LineClassifier:
     """Applies the structure rules to one line's clean text (one alternation per kind)."""
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        # (rule, match): a built-in rule's match runs without the regex timeout, a user's with it
-        self.headings = [(r, _matcher(rx, [r], 1.0)) for r, rx in rules.compiled("section_heading")]
+        # (rule, match): a built-in rule's match runs without the regex timeout (line rules are
+        # anchored and bounded; a timeout costs microseconds a call), a user's with it
+        self.headings = rules.runners("section_heading", "match")
         self.heading_any, heading_rules = rules.union("section_heading")
-        self.heading_any_match = _matcher(self.heading_any, heading_rules, 1.0)
+        self.heading_any_match = guarded(heading_rules, self.heading_any, "match")
         self.heading_groups = [self.heading_any.groupindex[f"_r{i}"] for i in range(len(heading_rules))]
         self.heading_pre = rules.prefilter("section_heading")
         self.heading_test = rules.prefilter_test("section_heading")
-        self.bare_labels = [(r, _matcher(rx, [r], 1.0)) for r, rx in rules.compiled("subheading")
-                            if r.scope == "parent"]
-        self.line_subheadings = [(r, _matcher(rx, [r], 1.0)) for r, rx in rules.compiled("subheading")
-                                 if r.scope == "line"]
+        self.bare_labels = [(r, m) for r, m in rules.runners("subheading", "match") if r.scope == "parent"]
+        self.line_subheadings = [(r, m) for r, m in rules.runners("subheading", "match") if r.scope == "line"]
         self.marker_any, self.marker_rules = rules.union("list_marker")
-        self.marker_any_match = _matcher(self.marker_any, self.marker_rules, REGEX_TIMEOUT)
+        self.marker_any_match = guarded(self.marker_rules, self.marker_any, "match")
         self.marker_groups = [self.marker_any.groupindex[f"_r{i}"] for i in range(len(self.marker_rules))]
         self.marker_has_n = "n" in self.marker_any.groupindex
         self.marker_test = rules.prefilter_test("list_marker")

@@ -88,11 +88,12 @@ def is_builtin(rule: Rule) -> bool:
     return bool(getattr(rule, "_builtin", False))
 
 
-def guarded(rule: Rule, rx: "regex.Pattern[str]", method: str):
-    """``rx.<method>`` (``match``, ``search``, ``finditer``), with the regex timeout unless the rule
-    is built in."""
+def guarded(rules: Union[Rule, list[Rule]], rx: "regex.Pattern[str]", method: str):
+    """``rx.<method>`` (``match``, ``search``, ``finditer``), with the regex timeout unless every
+    rule in ``rx`` (one rule, or the rules of a union) is built in."""
     f = getattr(rx, method)
-    return f if is_builtin(rule) else partial(f, timeout=REGEX_TIMEOUT)
+    builtin = all(is_builtin(r) for r in rules) if isinstance(rules, list) else is_builtin(rules)
+    return f if builtin else partial(f, timeout=REGEX_TIMEOUT)
 
 
 class MacroRule(Rule):
