@@ -252,6 +252,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
                 if s >= 2 and text[s - 2:s].rstrip().endswith(",") and not SCALE_TAIL.search(text, s, e):
                     s = extend_list(text, lb, s)
                 f.subjects = split_subjects(text, s, e)
+                if len(f.subjects) > 1 and SCALE_TAIL.search(text, *f.subjects[-1]):
+                    # 'basal cell or stage I', 'with malignant effusion or Stage IV': the value is a
+                    # category of the scale named last, not a limit of every part
+                    f.subjects = f.subjects[-1:]
         elif prev is not None and prev.subjects and (same_as_prev or _LOOSE_GAP.fullmatch(text, prev.e, f.s)):
             f.subjects = list(prev.subjects)
             f.age = prev.age
