@@ -653,32 +653,43 @@ def parse_items(items: Iterable[Item], config: BatchConfig, workers: Optional[in
             head.append(item)
             if len(head) > chunk_size:
                 break
-    warming = None
-    if workers > 1 and len(head) > chunk_size:
-        # start (and warm) the fork server while this process builds its own Parser: both compile
-        # the rules (~1 s each), on two cores at once instead of one after the other
-        import threading
-
-        warming = threading.Thread(target=_mp_context, name="critparse-forkserver", daemon=True)
-        warming.start()
-    try:
+    parallel = workers > 1 and len(head) > chunk_size
+    if not parallel:
         local = RecordProcessor(config)  # validates the configuration (PatternError / ConfigError)
-    finally:
-        if warming is not None:
-            warming.join()
-    if workers == 1 or len(head) <= chunk_size:
         for item in head:
             yield local.process(item)
         for item in it:
             yield local.process(item)
         return
+    # In parallel the workers parse; this process builds a Parser of its own only to validate a
+    # configuration that could be wrong (extra pattern directories, chosen extractors) before any
+    # work starts, or later for the in-process fallback -- the default rules are known good, and
+    # their compiled form would only add to this process's memory (~16 MB) and start-up.
+    holder: list = []
+
+    def local_processor() -> RecordProcessor:
+        if not holder:
+            holder.append(RecordProcessor(config))
+        return holder[0]
+
+    if config.pattern_dirs or config.extractors is not None:
+        # start (and warm) the fork server while this process builds its Parser: both compile the
+        # rules (~1 s each), on two cores at once instead of one after the other
+        import threading
+
+        warming = threading.Thread(target=_mp_context, name="critparse-forkserver", daemon=True)
+        warming.start()
+        try:
+            local_processor()
+        finally:
+            warming.join()
     from itertools import chain
 
     crash_on = os.environ.get(CRASH_ENV) or None
     results = ordered_pool_map(_chunked(chain(head, it), chunk_size), _run_record_chunk, workers=workers,
                                initializer=_init_record_worker, initargs=(config, crash_on),
                                on_crash=lambda item: crash_output(config, item),
-                               local=lambda chunk: [local.process(x) for x in chunk])
+                               local=lambda chunk: [local_processor().process(x) for x in chunk])
     try:
         for res in results:
             yield from res
