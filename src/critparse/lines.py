@@ -531,8 +531,8 @@ def _wrapped_here(clean: str, prev_width: int, fit_width: int) -> bool:
     return prev_width >= fit_width - 15 and not _would_fit(clean, prev_width, fit_width)
 
 
-def _continues(cur: Block, clean: str, wrapped: bool, fmt: str, prev_width: int, text: str = "",
-               fit_width: int = 1 << 30, hand_wrapped: bool = False) -> bool:
+def _continues(cur: Block, clean: str, wrapped: bool, fmt: str, prev_width: int, text: str, fit_width: int,
+               hand_wrapped: bool) -> bool:
     """Does a non-blank, unmarked line continue the block before it (no blank line between)?"""
     if cur.kind not in ("item", "para"):
         return False

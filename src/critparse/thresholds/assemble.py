@@ -30,11 +30,6 @@ def _may_hold_value(text: str) -> bool:
         or _ROMAN_WORD.search(text) is not None or _CODE.search(text) is not None
 
 
-def _has_reference_word(text: str, low: str) -> bool:
-    """'> ULN', '≥ lower limit of normal': a limit stated by its reference alone (substring tests)."""
-    return "LN" in text or "UNL" in text or ("normal" in low and "limit" in low)
-
-
 _DURATION_SUBJECT = regex.compile(
     r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time|interval|period|length|lasting|"
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
@@ -364,15 +359,16 @@ def _nodes(mt, f: _Found, lex: Lexicon, long_forms: dict[str, str]) -> list[Thre
     return out
 
 
-_BP_NAMES = frozenset({"blood pressure", "blood pressures", "bp", "arterial pressure", "arterial blood pressure",
-                       "hypertension", "hypotension", "uncontrolled hypertension"})
+# a subject that names blood pressure as a whole (not one of its two figures)
+_BP_NAME = regex.compile(r"\b(?:(?:arterial\s+)?(?:blood\s+)?pressures?|bp|hyper-?tension|hypo-?tension)\b", regex.I)
+_ONE_FIGURE = regex.compile(r"\b(?:systolic|diastolic|sbp|dbp|mean|map|pulse)\b", regex.I)
 
 
 def _pressure_pair(t: Threshold, diastolic: float) -> list[Threshold]:
     """'BP > 140/90 mmHg' limits two pressures: the systolic (the value read) and the diastolic, one
     threshold each over the same text; a subject that already names one of them is left alone."""
     name = t.subject.name if t.subject else None
-    if name is not None and name.lower() not in _BP_NAMES:
+    if name is not None and (not _BP_NAME.search(name) or _ONE_FIGURE.search(name)):
         return [t]
     sys_subj = t.subject.model_copy(update={"name": "systolic blood pressure"}) if t.subject else None
     dia_subj = t.subject.model_copy(update={"name": "diastolic blood pressure"}) if t.subject else None
@@ -385,9 +381,9 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     out = Extraction()
     low = text.lower()
     starts = number_starts(text, low)
-    if not starts and not _may_hold_value(text) and not _has_reference_word(text, low):
-        return out  # no number, Roman numeral, Child-Pugh letter or reference limit: nothing to find
     lex = Lexicon.of(rules)
+    if not starts and not _may_hold_value(text) and not lex.numberless(low):
+        return out  # no number, Roman numeral, Child-Pugh letter or number-free rule's word: nothing to find
     try:
         words = present(lex.keywords, low)
         found = _choose(text, lex, low, starts, words)

@@ -14,7 +14,7 @@ _CMP_CACHE_SIZE = 4096
 class Lexicon:
     __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts", "thr_prep",
                  "tmp_prep", "name_cache", "keywords", "thr_number", "active_cache",
-                 "thr_scan", "cmp_cache", "unit_quantity")
+                 "thr_scan", "cmp_cache", "unit_quantity", "numberless_words", "numberless_always")
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -30,6 +30,12 @@ class Lexicon:
         self.posts = [(rules[i].regex, c) for i, c in _POSTS if i in rules.rules]
         from .scan import keyword_finder, prepared
 
+        # rules that read a value with no number in the text ('> ULN': a fixed `value`): a criterion
+        # without numbers is still read when one of their `requires` words occurs (or always, for one
+        # such rule without `requires`)
+        free = [r for r in self.thresholds if getattr(r, "value", None) is not None]
+        self.numberless_always = any(not r.requires for r in free)
+        self.numberless_words = tuple(sorted({w.lower() for r in free for w in r.requires}))
         self.name_cache: dict = {}
         self.active_cache: dict = {}
         self.cmp_cache: dict = {}
@@ -38,6 +44,10 @@ class Lexicon:
         self.thr_number = [p for p in self.thr_prep if p[2]]  # by priority (of_kind sorts them)
         self.thr_scan = [p for p in self.thr_prep if not p[2]]
         self.keywords = keyword_finder(self.thr_prep, self.tmp_prep)
+
+    def numberless(self, low: str) -> bool:
+        """Whether a number-free rule may read a value in a criterion's lower-cased text."""
+        return self.numberless_always or any(w in low for w in self.numberless_words)
 
     def comparator(self, text: str, table=None) -> Optional[str]:
         """The comparator an op (or post) text states; None when no macro reads it whole."""

@@ -73,7 +73,8 @@ _RIGHT = regex.compile(
     r"\G\s*(?P<s>(?!(?:" + _RSTOP + r"|of)\b)[A-Za-z][\w'’+-]*"
     r"(?:\s+(?!(?:" + _RSTOP.replace("and|or|", "") + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)
 # 'more than 10% of bone': the share is of what follows
-_PCT_OF = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
+# '10% of bone marrow', '50 kg of weight': what a value is of, written after it
+_OF_PHRASE = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
 # 'Score ≤ 10 on the Short Physical Performance Battery'
 _ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>(?:\d{1,2}-items?\s+)?[A-Za-z][\w'’-]*(?:\s+(?!(?:or|and|at|in|for|with)\b)[A-Za-z(][\w'’()-]*){0,6})", 0)
 # '>7 birthweight greater than 2500 g': a noun followed by its own comparator is the next value's subject
@@ -270,16 +271,15 @@ def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     return m.span("s") if m else None
 
 
-# '50 kg of weight', '6 mm of residual bone', '2 cm in size': what a measured value is of, written after it
-_MEASURE_OF = regex.compile(
-    r"\G\s*(?:of\s+(?:the\s+|all\s+|their\s+|his\s+|her\s+)?(?P<s>(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*"
-    r"(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})"
-    r"|in\s+(?P<s>(?:size|diameter|length|width|height|depth|thickness|volume|area|weight|circumference|duration)\b))", _I)
+# '2 cm in size': the dimension a measured value is of
+_IN_DIMENSION = regex.compile(r"\G\s*in\s+(?P<s>(?:size|diameter|length|width|height|depth|thickness|volume|area|"
+                              r"weight|circumference|duration)\b)", _I)
 
 
 def measure_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
-    """The subject of a measured value with no subject before it, written after it ('< 50 kg of weight')."""
-    m = _MEASURE_OF.match(text, ve, rb)
+    """The subject of a measured value with no subject before it, written after it ('< 50 kg of weight',
+    '6 mm of residual bone', '2 cm in size')."""
+    m = _OF_PHRASE.match(text, ve, rb) or _IN_DIMENSION.match(text, ve, rb)
     if m is None:
         return None
     s, e = m.span("s")
@@ -288,7 +288,7 @@ def measure_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
 
 
 def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
-    m = _PCT_OF.match(text, ve, rb)
+    m = _OF_PHRASE.match(text, ve, rb)
     return m.span("s") if m else None
 
 
@@ -303,8 +303,6 @@ def scale_after(text: str, s: int, e: int, ve: int, rb: int) -> Optional[tuple[i
 # '< 120 points on the Mattis Dementia Rating Scale': the points are the named scale's
 _POINTS_ON = regex.compile(r"\G\s*(?:(?:points?|pts?\.?)\s+)?(?:on|in)\s+(?:the\s+)?(?P<s>(?-i:[A-Z])[\w'’-]*"
                            r"(?:\s+(?!(?:or|and|at|in|for|with|to|of|as|by)\b)[A-Za-z(][\w'’()-]*){0,6})", _I)
-
-
 _IN_POINTS = regex.compile(r"(?:points?|pts?\.?)\s*\Z|\G\s*(?:points?|pts?\.?)\b", _I)
 
 
@@ -316,7 +314,7 @@ def points_on_scale(text: str, vs: int, ve: int, rb: int) -> Optional[tuple[int,
     if m is None:
         return None
     s, e = m.span("s")
-    while e > s and text[e - 1] in ")(" and text.count("(", s, e) != text.count(")", s, e):
+    while e > s and text[e - 1] == ")" and _closes_nothing(text, s, e - 1):
         e -= 1  # '(… on the MADRS)': the closing parenthesis is not the scale's
     t = _RIGHT_TAIL.search(text, s, e)
     return (s, t.start()) if t and t.start() > s else (s, e)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import regex
 
 from ..models import VariantList
-from ..patterns import guarded
 
 _ITEM = regex.compile(r"\b([A-Z])(\d{2,4})([A-Z](?:/[A-Z])*)\b")
 
@@ -27,8 +26,8 @@ def find_variant_lists(mt, lex) -> list[VariantList]:
     found: list[VariantList] = []
     if _QUICK.search(text) is None:
         return found
-    for rule in lex.variants:
-        for m in guarded(rule, rule.regex, "finditer")(text):
+    for rule, finditer in lex.rules.runners("variant_list", "finditer"):
+        for m in finditer(text):
             items = expand(m.group(0))
             if len(items) >= 2:
                 s, e = mt.span(m.start(), m.end())
