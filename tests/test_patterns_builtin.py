@@ -27,3 +27,13 @@ def test_patterns_builtin_only_the_package_rules(tmp_path):
 def test_patterns_builtin_user_macro_gives_every_rule_the_timeout(tmp_path):
     rules = load_rules([_dir(tmp_path, USER_MACRO)])
     assert not any(is_builtin(r) for r in rules.rules.values())
+
+
+def test_patterns_builtin_user_number_free_rule_runs_without_numbers(tmp_path):
+    import critparse
+
+    rule = {"id": "user.thr.above_normal", "kind": "threshold", "value": 1, "requires": ["normal values"],
+            "pattern": "(?P<op>{{op}})\\s*(?P<mult>normal\\s+values)", "examples": ["above normal values"]}
+    doc = critparse.Parser([_dir(tmp_path, rule)]).parse("Creatinine above normal values")
+    found = [t for t in doc.sections[0].children[0].thresholds if t.rule == "user.thr.above_normal"]
+    assert [(t.comparator, t.value, t.subject.text) for t in found] == [(">", 1.0, "Creatinine")]
