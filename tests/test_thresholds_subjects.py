@@ -20,3 +20,14 @@ def test_thresholds_subjects_golden(case):
         assert [t.subject.name for t in found] == case["names"]
     if "values" in case:
         assert [t.value for t in found] == case["values"]
+    if "units" in case:
+        assert [t.unit.ucum if t.unit else None for t in found] == case["units"]
+
+
+def test_thresholds_subjects_alternative_follows_the_limit_before_it():
+    # 'or over 100 bpm' limits the heart rate written just before it, not the first subject of the list
+    text = "diastolic blood pressure lower than 50 or over 90 mmHg, or heart rate less than 50 or over 100 bpm"
+    root = run(text).thresholds[0]
+    assert root.subject.text == "diastolic blood pressure"
+    assert [(a.text, a.subject.text) for a in root.alternatives] == [
+        ("over 90 mmHg", "diastolic blood pressure"), ("less than 50", "heart rate"), ("over 100 bpm", "heart rate")]

@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, percent_of, points_on_scale, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -164,6 +164,46 @@ _DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
 
+# 'patients under 18', 'women over 40': a person written right before a bare value makes it an age
+_PERSON_BEFORE = regex.compile(r"\b(?:patients?|subjects?|participants?|individuals?|persons?|people|men|women|adults?|"
+                               r"males?|females?|volunteers?|children|boys|girls|adolescents?)\s*(?:(?:who\s+are|aged?|being)\s+)?\Z",
+                               regex.I)
+_PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
+_WINDOW_OP = regex.compile(r"\b(?:within|up\s+to|in|past|last|previous|prior)\b", regex.I)
+
+
+def _person_age(text: str, f: _Found, lb: int, prev: Optional[_Found]) -> bool:
+    """Is a value with no unit and no subject an age, being said of the persons written right before it?
+    (Not in a list of measurements: 'Men >40 inches; Women > 35' is the same measure for women.)"""
+    d = f.d
+    if d.get("reference") or d.get("_unit") or d.get("comparator") not in _PLAIN_LIMIT:
+        return False
+    if prev is not None and prev.d.get("unit") not in (None, "a") and f.s - prev.e < 60:
+        return False
+    v = d.get("value")
+    if not isinstance(v, float) or not 0 < v <= 120:
+        return False
+    return _PERSON_BEFORE.search(text, max(lb, f.s - 40), f.s) is not None
+
+
+# '< 18 and > 62 years of age', 'platelets < 50 or > 400 x 10^9/L': the unit is written once, after
+# the last of two limits joined by a conjunction
+# (no comma: 'IGA greater than 3, and greater than 10% body surface area' are two measures)
+_SHARED_UNIT_GAP = regex.compile(r"\s+(?:and|or|and/or|but)\s+", regex.I)
+
+
+def _share_units(text: str, found: list[_Found]) -> None:
+    """A bare limit followed by another limit in a unit takes that unit."""
+    for f, g in zip(found, found[1:]):
+        if f.d.get("_unit") or f.d.get("reference") or f.d.get("comparator") not in _PLAIN_LIMIT \
+                or not g.d.get("_unit") or g.d.get("comparator") not in _PLAIN_LIMIT or g.d.get("reference"):
+            continue
+        if _SHARED_UNIT_GAP.fullmatch(text, f.e, g.s):
+            f.d["unit"], f.d["_unit"] = g.d["unit"], g.d["_unit"]
+            if g.d.get("quantity") and not getattr(f.rule, "quantity", None):
+                f.d["quantity"] = g.d["quantity"]
+
+
 def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
     prev: Optional[_Found] = None
     n = len(text)
@@ -208,6 +248,13 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             meas = measure_of(text, f.e, min(n, f.e + 50))
             if meas:
                 right = (meas[0], meas[1], False)
+        if right is None and not left and unit in ("a", "mo", "wk", "d", "h", "min") \
+                and f.d.get("comparator") in _PLAIN_LIMIT and not _WINDOW_OP.search(op):
+            # 'at least 6 weeks of conservative treatment', '30 min or more of moderate activity': how long
+            # the activity written after the duration lasts (not 'of the first dose': an event anchors a window)
+            act = activity_of(text, f.e, min(n, f.e + 50))
+            if act:
+                right = (act[0], act[1], False)
         count_right = False
         if right is None and (not left or (not left[2] and not unit) or unit == "a"):
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
@@ -262,6 +309,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             f.age = True  # years with no duration word around them are an age ('women 45-68 years')
         if not f.subjects and f.d.get("_unit") and _COUNTABLE.search(f.d["_unit"][0]) and f.d["_unit"][2]:
             f.subjects = [f.d["_unit"][2]]  # '>20 cigarettes per day': the unit is what is counted
+        if not f.subjects and not f.age and _person_age(text, f, lb, prev):
+            f.age = True
         prev = f
 
 
@@ -298,8 +347,11 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
                 gap_ok = _GAP_OR.fullmatch(text, last.e, f.subjects[0][0])
             if gap_ok and (f.inherited or f.cond or p.subjects):
                 if f.inherited or not f.subjects:
-                    f.subjects = list(p.subjects)
-                    f.age = p.age
+                    # the limit written just before: 'heart rate less than 50 or over 100 bpm' after
+                    # 'diastolic blood pressure lower than 50 or over 90 mmHg, or'
+                    src = last if last.subjects else p
+                    f.subjects = list(src.subjects)
+                    f.age = src.age
                 p.alts.append(f)
                 continue
         roots.append(f)
@@ -395,6 +447,7 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
         return out
     stops = [t[1] for t in temps if not any(f.s < t[1] and t[0] < f.e for f in found)]
     found = _drop_restatements(text, found)
+    _share_units(text, found)
     _attach_subjects(text, found, stops)
     # a duration is a temporal window unless it is the measured subject (life expectancy > 3 months)
     kept_t = []

@@ -287,6 +287,30 @@ def measure_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     return (s, t.start()) if t and t.start() > s else (s, e)
 
 
+# the head of an 'of' phrase that is an event anchoring a time window, not an activity lasting that long
+_EVENT_HEAD = regex.compile(r"(?:the|a|an|his|her|their|its|this|each|any|study|first|last|initial|final|start|end|"
+                            r"onset|beginning|screening|baseline|randomi[sz]\w*|enrol\w*|inclusion|entry|consent|"
+                            r"registration|admission|diagnosis|dos\w*|visit|day|date|surgery|delivery|birth|age|"
+                            r"gestation\w*|life|time|each|either|them|which|these|those|all)\b", _I)
+
+
+_WHEN = regex.compile(r"\s+(?:prior|before|after|following|until|since)\b", _I)
+
+
+def activity_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """What a duration is the length of, written after it ('6 weeks of conservative treatment');
+    None for an event that anchors a window ('14 days of the first dose', 'of randomization')."""
+    m = _OF_PHRASE.match(text, ve, rb)
+    if m is None or _EVENT_HEAD.match(text, m.start("s")):
+        return None
+    s, e = m.span("s")
+    cut = _WHEN.search(text, s, e)  # '... treatment prior to surgery': the time phrase is not the activity's
+    if cut:
+        e = cut.start()
+    t = _RIGHT_TAIL.search(text, s, e)
+    return (s, t.start()) if t and t.start() > s else ((s, e) if e > s else None)
+
+
 def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     m = _OF_PHRASE.match(text, ve, rb)
     return m.span("s") if m else None
