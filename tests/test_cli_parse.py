@@ -161,3 +161,11 @@ def test_cli_parse_subprocess_worker_crash_keeps_count(tmp_path):
     assert out[9]["error"]["code"] == "E210" and out[9]["nct_id"] == "NCT-poison"
     assert [o["nct_id"] for i, o in enumerate(out) if i != 9] == [f"NCT{i:08d}" for i in range(n) if i != 9]
     assert f"{n} records, 1 failed" in p.stderr.decode()
+
+
+def test_cli_parse_tree_shows_alternative_condition_once(tmp_path):
+    f = tmp_path / "c.txt"
+    f.write_text("ALT ≤3× ULN (≤5× ULN if liver metastases)\n", encoding="utf-8")
+    r = run(str(f), "--format", "tree", "--quiet")
+    assert r.exit_code == 0
+    assert "or ALT <= 5 x ULN [if liver metastases]" in r.stdout and "if if" not in r.stdout

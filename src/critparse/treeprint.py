@@ -42,8 +42,8 @@ def format_threshold(t) -> str:
     parts = [f"{'NOT ' if t.negated else ''}{subject} {_quantity(t)}"]
     if t.reference:
         parts.append(f"x {t.reference}")
-    if t.condition:
-        parts.append(f"if {_clip(t.condition.text, 60)}")
+    if t.condition:  # the condition is kept as written, with its own word ('if ...', 'for patients with ...')
+        parts.append(f"[{_clip(t.condition.text, 60)}]")
     line = " ".join(parts)
     for alt in t.alternatives:
         line += f" | or {format_threshold(alt)}"

@@ -214,6 +214,12 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             f.subjects = [f.m.span("subj")]  # the rule placed the subject ('18 ≤ BMI ≤ 32')
             prev = f
             continue
+        if "ctx_op" in f.m.re.groupindex and prev is not None and prev.subjects and prev.e <= f.m.start("ctx_op") + 80:
+            # '> 4500 g in diabetic and 5000 g in non-diabetic mothers': a limit sharing the comparator of
+            # the one before is a limit of the same subject
+            f.subjects, f.age, f.inherited = list(prev.subjects), prev.age, True
+            prev = f
+            continue
         am = _AGE_IN_EXPR.search(text, f.s, f.e)
         if am:  # 'between the ages of 18-65': the expression names its subject
             f.subjects, f.age = [am.span()], True

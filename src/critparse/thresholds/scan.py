@@ -43,11 +43,22 @@ def number_starts(text: str, low: str) -> list[int]:
     return out
 
 
+_EXPR_GROUPS: dict = {}  # compiled pattern -> indices of the groups that belong to the expression
+
+
 def expr_start(m) -> int:
-    """The start of the expression: the earliest participating group (lookbehind groups included)."""
+    """The start of the expression: the earliest participating group (lookbehind groups included).
+
+    A group named ``ctx_*`` is context read by a lookbehind (the comparator an earlier limit states,
+    for a limit that shares it), not part of the expression."""
+    idx = _EXPR_GROUPS.get(m.re)
+    if idx is None:
+        ctx = {i for name, i in m.re.groupindex.items() if name.startswith("ctx_")}
+        idx = _EXPR_GROUPS[m.re] = tuple(i for i in range(1, m.re.groups + 1) if i not in ctx)
     s = m.start()
-    for i in range(1, len(m.regs)):
-        gs = m.regs[i][0]
+    regs = m.regs
+    for i in idx:
+        gs = regs[i][0]
         if 0 <= gs < s:
             s = gs
     return s

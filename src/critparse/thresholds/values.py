@@ -57,7 +57,7 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
     out: dict[str, Any] = {"comparator": None}
     exponent = 0
     vals = g("vals")
-    op = g("op")
+    op = g("op") or g("ctx_op")  # (ctx_op: the comparator of the limit before, which this one shares)
     post = g("post")
     op_c = lex.comparator(op) if op else None
     post_c = lex.post_comparator(post) if post else None
@@ -113,7 +113,7 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         out["comparator"] = op_c or post_c or getattr(rule, "comparator", None) or "="
     mult = g("mult") or g("mult2")
     ref = getattr(rule, "reference", None) or reference_of(mult or "")
-    unit_text = g("unit") or g("unit_low")
+    unit_text = g("unit") or g("unit_low") or g("ctx_unit")
     if ref == "predicted" and unit_text is None:
         unit_text = "%"
     if unit_text:
@@ -121,7 +121,7 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
             ref = "predicted"
         ucum = normalise(unit_text, lex.units, exponent)
         out["unit"] = ucum
-        out["_unit"] = (unit_text, ucum, _span(m, "unit") or _span(m, "unit_low"))
+        out["_unit"] = (unit_text, ucum, _span(m, "unit") or _span(m, "unit_low") or _span(m, "ctx_unit"))
     elif exponent:
         out["unit"] = f"10*{exponent}"
         out["_unit"] = (f"x10^{exponent}", out["unit"], None)
