@@ -25,7 +25,8 @@ def test_units_roman_values():
 @pytest.mark.parametrize("text,exp,ucum", [
     ("mg/dL", 0, "mg/dL"), ("µmol/L", 0, "umol/L"), ("/mm3", 0, "/uL"), ("/L", 9, "10*9/L"), ("%", 0, "%"),
     ("years", 0, "a"), ("months", 0, "mo"), ("weeks", 0, "wk"), ("days", 0, "d"), ("ml/min/1.73m²", 0, "mL/min/{1.73_m2}"),
-    ("GI/L", 0, "10*9/L"), ("mm Hg", 0, "mm[Hg]"),
+    ("GI/L", 0, "10*9/L"), ("mm Hg", 0, "mm[Hg]"), ("G/L", 0, "10*9/L"), ("g/L", 0, "g/L"), ("g/l", 0, "g/L"),
+    ("gm/dL", 0, "g/dL"), ("milligrams per deciliter", 0, "mg/dL"), ("copies per milliliter", 0, "{copies}/mL"),
 ])
 def test_units_normalise_to_ucum(text, exp, ucum):
     units = rules().of_kind("unit")
