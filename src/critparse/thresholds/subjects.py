@@ -235,8 +235,14 @@ _MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|suba
 SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|category|phase)\s*\Z", _I)
 
 
+# one quantity written with a slash: 'albumin/creatinine ratio', 'FEV1/FVC'
+_RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*F?VC\b", _I)
+
+
 def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Several subjects sharing one limit: 'ALT and AST', 'AST/ALT', 'AST, ALT'."""
+    if "/" in text[s:e] and _RATIO.search(text, s, e):
+        return [(s, e)]
     parts = []
     pos = s
     masked = _mask(text, s, e)  # no split inside a parenthesis ('ALT (alanine/aspartate ...)')

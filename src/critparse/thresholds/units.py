@@ -74,4 +74,13 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
     if m:  # an unusual power of ten: keep it in the code
         rest = _normalise(t[m.end():], unit_rules)
         return f"10*{m.group(1)}{rest or ''}"
+    parts = _PER.split(t, maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        # a rate no rule names ('140 g/week', 'mg per week'): the UCUM codes of its two parts
+        num, den = _normalise(parts[0], unit_rules), _normalise(parts[1], unit_rules)
+        if num and den and "/" not in den and not den.startswith("10*") and den != "%":
+            return f"{num}/{den}"
     return None
+
+
+_PER = regex.compile(r"\s*/\s*|\s+per\s+", regex.I)
