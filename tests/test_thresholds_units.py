@@ -12,7 +12,8 @@ from _thresholds_helpers import rules
 @pytest.mark.parametrize("text,value,exp", [
     ("100,000", 100000, 0), ("100 000", 100000, 0), ("1,5", 1.5, 0), ("0.5", 0.5, 0), ("three (3)", 3, 0),
     ("two", 2, 0), ("twenty-five", 25, 0), ("1.5 x 10^9", 1.5, 9), ("1.5x10⁹", 1.5, 9), ("1.5×109", 1.5, 9),
-    ("1.5 10E9", 1.5, 9), ("-2.5", -2.5, 0), ("140/90", 140, 0),
+    ("1.5 10E9", 1.5, 9), ("-2.5", -2.5, 0), ("140/90", 140, 0), ("10^4", 10000, 0), ("10⁵", 100000, 0),
+    ("10 4", None, 0),
 ])
 def test_units_parse_number(text, value, exp):
     assert parse_number(text) == (value, exp)

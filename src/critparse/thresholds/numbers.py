@@ -22,6 +22,7 @@ _DEC_COMMA = regex.compile(r"\d+,\d{1,2}")
 _GESTATION = regex.compile(r"(\d{2})(?:\+([0-6])|\s([0-6])/7)")
 _PAREN_DIGITS = regex.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 _WORD = regex.compile(r"[a-z]+", regex.I)
+_POW10 = regex.compile(r"^10(?:\s*\^\s*([0-9]{1,2})|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}))$")
 # a power-of-ten factor: mantissa, then x 10 ^ exponent (the exponent may have lost its superscript)
 _SCI = regex.compile(r"^\s*(-?[\d.,  ]+?)\s*(?:(?:[x×X*·]|\s)\s*10\s*(?:\^\s*|\*\s*|[eE]\s*|\s)?|[eE]\s*\+?)([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*$")
 
@@ -71,6 +72,9 @@ def parse_number(text: str) -> tuple[Optional[float], int]:
                 return None, 0
             total = total * v if w == "hundred" and total else total + v
         return total, 0
+    m = _POW10.match(t)
+    if m:  # a bare power of ten: '10^4 IU/mL' is 10,000
+        return float(10 ** int((m.group(1) or m.group(2)).translate(_SUP))), 0
     m = _SCI.match(t)
     if m and m.group(1).strip():
         return _digits(m.group(1)), int(m.group(2).translate(_SUP))

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from ..patterns import guarded
 
 # where numbers start: digits (with a sign), or number words (run on the lower-cased text)
-_DIGIT = re.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/])|(?i:(?<=\bage)|(?<=\baged)|(?<=\bto)))(?:-(?=\d))?\d")
+_DIGIT = re.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/^])|(?i:(?<=\bage)|(?<=\baged)|(?<=\bto)))(?:-(?=\d))?\d")
 _ANY_DIGIT = re.compile(r"\d")  # (a first-character scan: fast)
 _WORDNUM = re.compile(
     r"\b(?:t(?:wo|hree|en|welve|hirteen|wenty|hirty|wice|hrice)|f(?:our|ive|ourteen|ifteen|orty|ifty)|"
