@@ -63,7 +63,8 @@ _WORD = regex.compile(r"\S+")
 _PERSON = regex.compile(r"^(?:patients?|subjects?|participants?|individuals?|persons?|people|men|women|adults?|"
                         r"children|males?|females?|volunteers?|infants?|boys|girls|adolescents?|elderly|youths?|"
                         r"teenagers?|pediatric|paediatric|neonates?|newborns?|recipients?|donors?|healthy)$", _I)
-_AGE_RIGHT = regex.compile(r"\G\s*(?:(?:years?|yrs?)\s+)?(?P<s>of\s+age|old|of\s+age\s+or\s+older|in\s+age|(?:years?\s+)?aged?)\b", _I)
+# ('18 years of age': the subject is the word 'age', not 'of age')
+_AGE_RIGHT = regex.compile(r"\G\s*(?:(?:years?|yrs?)\s+)?(?:(?:of|in)\s+(?P<s>age)|(?P<s>old)|(?:years?\s+)?(?P<s>aged?))\b", _I)
 _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|were|be|been|if|when|unless|except|as|by|"
           r"must|should|will|would|can|may|within|during|after|before|since|via|per|such|where|than|at|on|and|or|in|"
           r"for|to|from|x|times|daily|each|every|a|an|the|this|these|those|e\.g|i\.e|including|defined|over|under|"
