@@ -136,15 +136,23 @@ def _name(text: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
     return _name_uncached(t, lex, long_forms)
 
 
+def _first_name(t: str, lex: Lexicon) -> Optional[str]:
+    """The name given by the first subject-name rule (by priority) that finds something in ``t``."""
+    for name, search in lex.name_search:
+        if search(t):
+            return name
+    return None
+
+
 def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
-    for rule in lex.names:
-        if rule.regex.search(t):
-            return rule.name
+    name = _first_name(t, lex)
+    if name is not None:
+        return name
     long = long_forms.get(t)
     if long:
-        for rule in lex.names:
-            if rule.regex.search(long):
-                return rule.name
+        name = _first_name(long, lex)
+        if name is not None:
+            return name
         return long.lower()
     # 'Eastern Cooperative Oncology Group (ECOG) performance status': a short form inside
     for short, long in long_forms.items():
