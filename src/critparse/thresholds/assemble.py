@@ -89,13 +89,23 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     n = len(text)
     active = lex.active_cache.get(words)
     if active is None:  # the rules whose 'requires' the criterion meets, by satisfied-set (few distinct ones)
-        active = lex.active_cache[words] = [(rule, match) for rule, _, _, req, match in lex.thr_number
+        active = lex.active_cache[words] = [(rule, match, pre) for rule, _, _, req, match, pre in lex.thr_number
                                             if req is None or req in words]
+    # a rule's prefilter is searched once per criterion, when the rule is first reached at a number
+    # (many low-priority rules never are: a rule above them reads the value first); a rule whose
+    # prefilter finds nothing is not tried at any number
+    passed: dict = {}
     for p in starts:
         if p < covered:
             continue
         end = p + MATCH_WINDOW if p + MATCH_WINDOW < n else n
-        for rule, match in active:
+        for rule, match, pre in active:
+            if pre is not None:
+                ok = passed.get(id(rule))
+                if ok is None:
+                    ok = passed[id(rule)] = pre(text) is not None
+                if not ok:
+                    continue
             m = match(text, p, end)
             if m is None or m.end() <= p:
                 continue
