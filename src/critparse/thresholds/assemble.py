@@ -146,11 +146,26 @@ def _name(text: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
     return _name_uncached(t, lex, long_forms)
 
 
+_FIRST_NAME_CACHE_SIZE = 8192
+
+
 def _first_name(t: str, lex: Lexicon) -> Optional[str]:
-    """The name given by the first subject-name rule (by priority) that finds something in ``t``."""
+    """The name given by the first subject-name rule (by priority) that finds something in ``t``.
+
+    A pure function of the text, cached: the same subjects ('ANC', 'platelets', 'Age') recur from
+    criterion to criterion, also in trials that define short forms (where :func:`_name` cannot
+    cache its whole answer); the cache is emptied when full."""
+    cache = lex.first_name_cache
+    hit = cache.get(t, cache)
+    if hit is not cache:
+        return hit
+    if len(cache) >= _FIRST_NAME_CACHE_SIZE:
+        cache.clear()
     for name, search in lex.name_search:
         if search(t):
+            cache[t] = name
             return name
+    cache[t] = None
     return None
 
 
