@@ -37,3 +37,36 @@ def test_patterns_builtin_user_number_free_rule_runs_without_numbers(tmp_path):
     doc = critparse.Parser([_dir(tmp_path, rule)]).parse("Creatinine above normal values")
     found = [t for t in doc.sections[0].children[0].thresholds if t.rule == "user.thr.above_normal"]
     assert [(t.comparator, t.value, t.subject.text) for t in found] == [(">", 1.0, "Creatinine")]
+
+
+def _user_thresholds(tmp_path, rule, *texts):
+    import critparse
+
+    parser = critparse.Parser([_dir(tmp_path, rule)])
+    return [[(t.comparator, t.value) for t in parser.parse(text).sections[0].children[0].thresholds
+             if t.rule == rule["id"]] for text in texts]
+
+
+_POINTS = {"id": "user.thr.points", "kind": "threshold", "anchor": "number", "priority": 100, "comparator": "=",
+           "prefilter": "points", "pattern": "(?P<num>\\d+)\\s*(?:points|pts)\\b", "examples": ["5 points"]}
+
+
+def test_patterns_builtin_number_rule_prefilter_gates_the_criterion(tmp_path):
+    # a threshold rule is not tried in a criterion where its prefilter finds nothing, even where its
+    # pattern would match ('pts'); where the prefilter is found, it is tried at every number as before
+    assert _user_thresholds(tmp_path, _POINTS, "Score of 5 points", "Score of 5 pts") == [[("=", 5.0)], []]
+
+
+def test_patterns_builtin_scan_rule_prefilter_gates_the_criterion(tmp_path):
+    rule = dict(_POINTS, id="user.thr.points_scan", anchor="scan")
+    assert _user_thresholds(tmp_path, rule, "Score of 5 points", "Score of 5 pts") == [[("=", 5.0)], []]
+
+
+def test_patterns_builtin_prefilters_are_found_in_their_rules_examples():
+    # (the loader checks it: a prefilter every example contains cannot hide the rule's own examples)
+    rules = load_rules()
+    gated = [r for k in ("threshold", "temporal") for r in rules.of_kind(k) if r.prefilter]
+    assert gated, "some built-in threshold rules have a prefilter"
+    for r in gated:
+        for ex in r.example_objects():
+            assert r.__pydantic_private__["_prefilter"].search(ex.text), (r.id, ex.text)

@@ -89,13 +89,23 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     n = len(text)
     active = lex.active_cache.get(words)
     if active is None:  # the rules whose 'requires' the criterion meets, by satisfied-set (few distinct ones)
-        active = lex.active_cache[words] = [(rule, match) for rule, _, _, req, match in lex.thr_number
+        active = lex.active_cache[words] = [(rule, match, pre) for rule, _, _, req, match, pre in lex.thr_number
                                             if req is None or req in words]
+    # a rule's prefilter is searched once per criterion, when the rule is first reached at a number
+    # (many low-priority rules never are: a rule above them reads the value first); a rule whose
+    # prefilter finds nothing is not tried at any number
+    passed: dict = {}
     for p in starts:
         if p < covered:
             continue
         end = p + MATCH_WINDOW if p + MATCH_WINDOW < n else n
-        for rule, match in active:
+        for rule, match, pre in active:
+            if pre is not None:
+                ok = passed.get(id(rule))
+                if ok is None:
+                    ok = passed[id(rule)] = pre(text) is not None
+                if not ok:
+                    continue
             m = match(text, p, end)
             if m is None or m.end() <= p:
                 continue
@@ -136,15 +146,38 @@ def _name(text: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
     return _name_uncached(t, lex, long_forms)
 
 
+_FIRST_NAME_CACHE_SIZE = 8192
+
+
+def _first_name(t: str, lex: Lexicon) -> Optional[str]:
+    """The name given by the first subject-name rule (by priority) that finds something in ``t``.
+
+    A pure function of the text, cached: the same subjects ('ANC', 'platelets', 'Age') recur from
+    criterion to criterion, also in trials that define short forms (where :func:`_name` cannot
+    cache its whole answer); the cache is emptied when full."""
+    cache = lex.first_name_cache
+    hit = cache.get(t, cache)
+    if hit is not cache:
+        return hit
+    if len(cache) >= _FIRST_NAME_CACHE_SIZE:
+        cache.clear()
+    for name, search in lex.name_search:
+        if search(t):
+            cache[t] = name
+            return name
+    cache[t] = None
+    return None
+
+
 def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
-    for rule in lex.names:
-        if rule.regex.search(t):
-            return rule.name
+    name = _first_name(t, lex)
+    if name is not None:
+        return name
     long = long_forms.get(t)
     if long:
-        for rule in lex.names:
-            if rule.regex.search(long):
-                return rule.name
+        name = _first_name(long, lex)
+        if name is not None:
+            return name
         return long.lower()
     # 'Eastern Cooperative Oncology Group (ECOG) performance status': a short form inside
     for short, long in long_forms.items():

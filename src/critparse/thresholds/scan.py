@@ -2,7 +2,9 @@
 
 A rule with ``anchor: number`` starts where a number starts (its comparator, if any, is read by
 a lookbehind), so it is tried with an anchored ``match`` at each number instead of being searched
-at every position; ``requires`` skips a rule when none of its words occur.  The expression a
+at every position; ``requires`` skips a rule when none of its words occur, and ``prefilter`` when
+its regex (searched once per criterion) finds nothing -- one search instead of a failing match at
+every number.  The expression a
 match states starts at its first participating group (the op in a lookbehind).
 """
 from __future__ import annotations
@@ -65,14 +67,16 @@ def expr_start(m) -> int:
 
 
 def prepared(rules: Iterable) -> list[tuple]:
-    """``(rule, finditer, by_number, requires, match)`` for each rule, computed once per rule set."""
+    """``(rule, finditer, by_number, requires, match, prefilter)`` for each rule, computed once per
+    rule set; ``prefilter`` is the bound ``search`` of the rule's prefilter, or None."""
     out = []
     for r in rules:
         req = frozenset(w.lower() for w in (getattr(r, "requires", None) or ()))
+        pre = r.__pydantic_private__["_prefilter"]
         # built-in patterns are bounded and tested on pathological input: no timeout (it costs ~2-4 us
         # a call); a user's rule gets the regex timeout, so a runaway pattern becomes a diagnostic
         out.append((r, guarded(r, r.regex, "finditer"), getattr(r, "anchor", "scan") == "number", req or None,
-                    guarded(r, r.regex, "match")))
+                    guarded(r, r.regex, "match"), guarded(r, pre, "search") if pre is not None else None))
     return out
 
 
@@ -105,9 +109,11 @@ def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
     """``(start, end, rule, match)`` for every match of every rule (matches may overlap).
 
     ``found_words``: the ``requires`` sets satisfied in the criterion (see :func:`present`)."""
-    for rule, finditer, by_number, req, match in prep:
+    for rule, finditer, by_number, req, match, pre in prep:
         if req is not None and req not in found_words:
             continue
+        if pre is not None and (by_number and not starts or pre(text) is None):
+            continue  # (a number rule with no number to start at needs no prefilter search)
         if by_number:
             for p in starts:
                 m = match(text, p, min(len(text), p + MATCH_WINDOW))
