@@ -281,3 +281,25 @@ def test_phrasings_bare_counts_of_clinical_items():
 
 def test_phrasings_right_noun_with_its_own_comparator_is_not_the_subject():
     one("Apgar score at 5 minutes >7 birthweight greater than 2500 g", comparator=">", value=7, subject_has="Apgar")
+
+
+
+def _thresholds(tree):
+    if isinstance(tree, dict):
+        if tree.get("kind") == "threshold":
+            yield tree
+        for v in tree.values():
+            yield from _thresholds(v)
+    elif isinstance(tree, list):
+        for v in tree:
+            yield from _thresholds(v)
+
+
+def test_phrasings_modifier_arrowheads_read_as_comparators():
+    # '˂' / '˃' (modifier-letter arrowheads) are typed for '<' / '>'; offsets still point at the source
+    import critparse
+
+    text = "Last measured left-ventricular ejection fraction ˂ 30% or age ˃ 80 years"
+    tree = critparse.parse(text).model_dump(mode="json")
+    got = sorted({(t["comparator"], t["value"], text[t["start"]:t["end"]]) for t in _thresholds(tree)})
+    assert got == [("<", 30.0, "˂ 30%"), (">", 80.0, "˃ 80 years")]

@@ -29,6 +29,7 @@ def test_units_roman_values():
     ("GI/L", 0, "10*9/L"), ("mm Hg", 0, "mm[Hg]"), ("G/L", 0, "10*9/L"), ("g/L", 0, "g/L"), ("g/l", 0, "g/L"),
     ("gm/dL", 0, "g/dL"), ("milligrams per deciliter", 0, "mg/dL"), ("copies per milliliter", 0, "{copies}/mL"),
     ("g/week", 0, "g/wk"), ("mg per week", 0, "mg/wk"), ("cigarettes/day", 0, None),
+    ("ng/dL", 0, "ng/dL"), ("pmol/L", 0, "pmol/L"), ("nmol/L", 0, "nmol/L"), ("mIU/L", 0, "m[IU]/L"),
 ])
 def test_units_normalise_to_ucum(text, exp, ucum):
     units = rules().of_kind("unit")

@@ -19,11 +19,13 @@ _FOLD = {
     "\uff1b": ";", "\uff1a": ":", "\uff08": "(", "\uff09": ")", "\uff0c": ",", "\uff0e": ".",
     "\uff1c": "<", "\uff1e": ">", "\uff1d": "=", "\uff05": "%", "\uff0d": "-", "\u3001": ",",
     "\u3002": ".", "\uff01": "!", "\uff1f": "?", "\uff3b": "[", "\uff3d": "]",
+    # modifier-letter arrowheads, typed (or converted by word processors) for '<' and '>'
+    "\u02c2": "<", "\u02c3": ">",
 }
 # (the standard library's engine: this plain alternation of character classes needs nothing of
 # the ``regex`` module and the standard one scans it faster)
 _SINGLES = ("\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
-            "\uff1b\uff1a\uff08\uff09\uff0c\uff0e\uff1c\uff1e\uff1d\uff05\uff0d\u3001\u3002\uff01\uff1f\uff3b\uff3d")
+            "\uff1b\uff1a\uff08\uff09\uff0c\uff0e\uff1c\uff1e\uff1d\uff05\uff0d\u3001\u3002\uff01\uff1f\uff3b\uff3d\u02c2\u02c3")
 _SPECIAL = re.compile(
     r"\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
     r"|[ \t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n]{2,}"  # whitespace runs
