@@ -65,7 +65,9 @@ _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", r
 _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z", regex.I)
 
 
-_COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units?|points?|pts?|copies|cells|beats)$", regex.I)
+# a counted noun as the unit, alone or as a rate ('20 cigarettes', '14 drinks/wk', '2 packs per day')
+_COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units?|points?|pts?|copies|cells|beats)"
+                           r"(?=$|\s*(?:/|per\s))", regex.I)
 _EXISTENTIAL = regex.compile(r"^(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?)\s+(?:one|a|an|single)$|^(?:one|a|an)\s+or\s+more$", regex.I)
 
 
@@ -346,8 +348,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
         if unit == "a" and not f.age and not _NOT_AGE_BEFORE.search(text, max(0, f.s - 12), f.s) and not any(
                 _DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects):
             f.age = True  # years with no duration word around them are an age ('women 45-68 years')
-        if not f.subjects and f.d.get("_unit") and _COUNTABLE.search(f.d["_unit"][0]) and f.d["_unit"][2]:
-            f.subjects = [f.d["_unit"][2]]  # '>20 cigarettes per day': the unit is what is counted
+        counted = _COUNTABLE.match(f.d["_unit"][0]) if not f.subjects and f.d.get("_unit") and f.d["_unit"][2] else None
+        if counted:  # '>20 cigarettes per day': the unit's noun is what is counted
+            f.subjects = [(f.d["_unit"][2][0], f.d["_unit"][2][0] + counted.end())]
         if not f.subjects and not f.age and _person_age(text, f, lb, prev):
             f.age = True
         prev = f
