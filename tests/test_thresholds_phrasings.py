@@ -303,3 +303,11 @@ def test_phrasings_modifier_arrowheads_read_as_comparators():
     tree = critparse.parse(text).model_dump(mode="json")
     got = sorted({(t["comparator"], t["value"], text[t["start"]:t["end"]]) for t in _thresholds(tree)})
     assert got == [("<", 30.0, "˂ 30%"), (">", 80.0, "˃ 80 years")]
+
+
+def test_phrasings_alternative_multiple_without_reference_takes_the_first():
+    # '(≤ 5 × if liver metastases)': the multiple is of the reference named just before
+    t = one("AST ≤ 2.5 × ULN (≤ 5 × if liver metastases)", comparator="<=", value=2.5, reference="ULN")
+    (alt,) = t.alternatives
+    assert (alt.value, alt.reference, alt.unit) == (5.0, "ULN", None)
+    assert alt.condition.text == "if liver metastases"

@@ -394,6 +394,8 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
                     src = last if last.subjects else p
                     f.subjects = list(src.subjects)
                     f.age = src.age
+                if f.d.get("_bare_mult") and not f.d.get("reference") and p.d.get("reference"):
+                    f.d["reference"] = p.d["reference"]  # '≤ 2.5 x ULN (≤ 5 x if liver metastases)'
                 p.alts.append(f)
                 continue
         roots.append(f)

@@ -127,6 +127,8 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         out["_unit"] = (f"x10^{exponent}", out["unit"], None)
     if ref:
         out["reference"] = ref
+    elif mult:
+        out["_bare_mult"] = True  # '(< 5 x if ...)': a multiple of the reference of the limit before
     if getattr(rule, "quantity", None):
         out["quantity"] = rule.quantity
     elif unit_text:
