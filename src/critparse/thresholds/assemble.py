@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -200,10 +200,9 @@ _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
 
 # 'patients under 18', 'women over 40': a person written right before a bare value makes it an age
-_PERSON_BEFORE = regex.compile(r"\b(?:patients?|subjects?|participants?|individuals?|persons?|people|men|women|adults?|"
-                               r"males?|females?|volunteers?|children|boys|girls|adolescents?)\s*(?:(?:who\s+are|aged?|being)\s+)?\Z",
-                               regex.I)
+_PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|aged?|being)\s+)?\Z", regex.I)
 _PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
+_DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min"})
 _WINDOW_OP = regex.compile(r"\b(?:within|up\s+to|in|past|last|previous|prior)\b", regex.I)
 
 
@@ -285,17 +284,17 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             pct = percent_of(text, f.e, min(n, f.e + 50))
             if pct:
                 right = (pct[0], pct[1], False)
-        if right is None and not left and unit and unit not in ("a", "mo", "wk", "d", "h", "min"):
-            meas = measure_of(text, f.e, min(n, f.e + 50))
+        if right is None and not left and unit:
+            if unit not in _DURATION_UNITS:  # '50 kg of weight', '2 cm in size'
+                meas = measure_of(text, f.e, min(n, f.e + 50))
+            elif f.d.get("comparator") in _PLAIN_LIMIT and not _WINDOW_OP.search(op):
+                # 'at least 6 weeks of conservative treatment': how long the activity written after the
+                # duration lasts (not 'of the first dose': an event anchors a window)
+                meas = activity_of(text, f.e, min(n, f.e + 50))
+            else:
+                meas = None
             if meas:
                 right = (meas[0], meas[1], False)
-        if right is None and not left and unit in ("a", "mo", "wk", "d", "h", "min") \
-                and f.d.get("comparator") in _PLAIN_LIMIT and not _WINDOW_OP.search(op):
-            # 'at least 6 weeks of conservative treatment', '30 min or more of moderate activity': how long
-            # the activity written after the duration lasts (not 'of the first dose': an event anchors a window)
-            act = activity_of(text, f.e, min(n, f.e + 50))
-            if act:
-                right = (act[0], act[1], False)
         count_right = False
         if right is None and (not left or (not left[2] and not unit) or unit == "a"):
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")

@@ -60,9 +60,11 @@ _TRAIL = regex.compile(r"(?:\s|[,(:=\-–]|\b(?:of|is|are|was|were|be|been|the|a
                        r"lower|higher|greater|less|more|not|no|and|or|equal|it|its|their|his|her)\b)+$", _I)
 _HAS_LETTER = regex.compile(r"[A-Za-z]")
 _WORD = regex.compile(r"\S+")
-_PERSON = regex.compile(r"^(?:patients?|subjects?|participants?|individuals?|persons?|people|men|women|adults?|"
-                        r"children|males?|females?|volunteers?|infants?|boys|girls|adolescents?|elderly|youths?|"
-                        r"teenagers?|pediatric|paediatric|neonates?|newborns?|recipients?|donors?|healthy)$", _I)
+# words that name the persons a criterion is about
+PERSON_WORDS = (r"patients?|subjects?|participants?|individuals?|persons?|people|men|women|adults?|"
+                r"children|males?|females?|volunteers?|infants?|boys|girls|adolescents?|elderly|youths?|"
+                r"teenagers?|pediatric|paediatric|neonates?|newborns?|recipients?|donors?|healthy")
+_PERSON = regex.compile(r"^(?:" + PERSON_WORDS + r")$", _I)
 # ('18 years of age': the subject is the word 'age', not 'of age')
 _AGE_RIGHT = regex.compile(r"\G\s*(?:(?:years?|yrs?)\s+)?(?:(?:of|in)\s+(?P<s>age)|(?P<s>old)|(?:years?\s+)?(?P<s>aged?))\b", _I)
 _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|were|be|been|if|when|unless|except|as|by|"
@@ -283,22 +285,26 @@ _IN_DIMENSION = regex.compile(r"\G\s*in\s+(?P<s>(?:size|diameter|length|width|he
                               r"weight|circumference|duration)\b)", _I)
 
 
+def _trim_tail(text: str, s: int, e: int) -> Optional[tuple[int, int]]:
+    """A noun phrase found after a value, less the function words it ends with (None if nothing is left)."""
+    t = _RIGHT_TAIL.search(text, s, e)
+    if t and t.start() > s:
+        return s, t.start()
+    return (s, e) if e > s else None
+
+
 def measure_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     """The subject of a measured value with no subject before it, written after it ('< 50 kg of weight',
     '6 mm of residual bone', '2 cm in size')."""
     m = _OF_PHRASE.match(text, ve, rb) or _IN_DIMENSION.match(text, ve, rb)
-    if m is None:
-        return None
-    s, e = m.span("s")
-    t = _RIGHT_TAIL.search(text, s, e)
-    return (s, t.start()) if t and t.start() > s else (s, e)
+    return _trim_tail(text, *m.span("s")) if m else None
 
 
 # the head of an 'of' phrase that is an event anchoring a time window, not an activity lasting that long
 _EVENT_HEAD = regex.compile(r"(?:the|a|an|his|her|their|its|this|each|any|study|first|last|initial|final|start|end|"
                             r"onset|beginning|screening|baseline|randomi[sz]\w*|enrol\w*|inclusion|entry|consent|"
                             r"registration|admission|diagnosis|dos\w*|visit|day|date|surgery|delivery|birth|age|"
-                            r"gestation\w*|life|time|each|either|them|which|these|those|all)\b", _I)
+                            r"gestation\w*|life|time|either|them|which|these|those|all)\b", _I)
 
 
 _WHEN = regex.compile(r"\s+(?:prior|before|after|following|until|since)\b", _I)
@@ -312,10 +318,7 @@ def activity_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
         return None
     s, e = m.span("s")
     cut = _WHEN.search(text, s, e)  # '... treatment prior to surgery': the time phrase is not the activity's
-    if cut:
-        e = cut.start()
-    t = _RIGHT_TAIL.search(text, s, e)
-    return (s, t.start()) if t and t.start() > s else ((s, e) if e > s else None)
+    return _trim_tail(text, s, cut.start() if cut else e)
 
 
 def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
@@ -347,8 +350,7 @@ def points_on_scale(text: str, vs: int, ve: int, rb: int) -> Optional[tuple[int,
     s, e = m.span("s")
     while e > s and text[e - 1] == ")" and _closes_nothing(text, s, e - 1):
         e -= 1  # '(… on the MADRS)': the closing parenthesis is not the scale's
-    t = _RIGHT_TAIL.search(text, s, e)
-    return (s, t.start()) if t and t.start() > s else (s, e)
+    return _trim_tail(text, s, e)
 
 
 def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple[int, int, bool]]:

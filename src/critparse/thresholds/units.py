@@ -43,6 +43,7 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 
 
 _CACHE: dict = {}
+_PER = regex.compile(r"\s*/\s*|\s+per\s+", regex.I)  # numerator / denominator of a rate
 
 
 def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
@@ -81,6 +82,3 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
         if num and den and "/" not in den and not den.startswith("10*") and den != "%":
             return f"{num}/{den}"
     return None
-
-
-_PER = regex.compile(r"\s*/\s*|\s+per\s+", regex.I)
