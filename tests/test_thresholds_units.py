@@ -30,6 +30,8 @@ def test_units_roman_values():
     ("gm/dL", 0, "g/dL"), ("milligrams per deciliter", 0, "mg/dL"), ("copies per milliliter", 0, "{copies}/mL"),
     ("g/week", 0, "g/wk"), ("mg per week", 0, "mg/wk"), ("cigarettes/day", 0, None),
     ("ng/dL", 0, "ng/dL"), ("pmol/L", 0, "pmol/L"), ("nmol/L", 0, "nmol/L"), ("mIU/L", 0, "m[IU]/L"),
+    ("°F", 0, "[degF]"), ("ºC", 0, "Cel"), ("℃", 0, "Cel"), ("°", 0, None), ("degrees", 0, None), ("F", 0, None),
+    ("mg/m2", 0, "mg/m2"), ("m²", 0, "m2"), ("/mm³", 0, "/uL"),
 ])
 def test_units_normalise_to_ucum(text, exp, ucum):
     units = rules().of_kind("unit")
