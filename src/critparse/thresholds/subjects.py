@@ -71,7 +71,9 @@ _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|wer
           r"must|should|will|would|can|may|within|during|after|before|since|via|per|such|where|than|at|on|and|or|in|"
           r"for|to|from|x|times|daily|each|every|a|an|the|this|these|those|e\.g|i\.e|including|defined|over|under|"
           r"between|weekly|monthly|yearly|ago|old|apart|respectively|total|maximum|minimum|leading|requiring|resulting|"
-          r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no")
+          r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no|"
+          # how often and how a dose is given ('400 mg once daily', '10 mg orally')
+          r"once|twice|thrice|orally|intravenously|subcutaneously|qd|bid|tid|qid|prn")
 _RIGHT = regex.compile(
     r"\G\s*(?P<s>(?!(?:" + _RSTOP + r"|of)\b)[A-Za-z][\w'’+-]*"
     r"(?:\s+(?!(?:" + _RSTOP.replace("and|or|", "") + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)

@@ -7,6 +7,8 @@ from typing import Optional
 import regex
 
 _SPACE = regex.compile(r"\s+")
+# 'at least 30 consecutive days', '24 calendar months': the word qualifies the count, not the unit
+_QUALIFIER = regex.compile(r"^(?:consecutive|calendar)\s+", regex.I)
 _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*", regex.I)
 
 # UCUM codes -> pint expressions, for the codes pint reads differently
@@ -63,7 +65,7 @@ def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
 
 
 def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
-    t = _SPACE.sub(" ", text.strip()).replace("\u2044", "/")
+    t = _QUALIFIER.sub("", _SPACE.sub(" ", text.strip()).replace("\u2044", "/"))
     if not t:
         return None
     if exponent:
