@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, pressure_after, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -276,6 +276,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             g = _GESTATION.match(text, f.e)
             if g and not (left and g.group("s").lower() == "duration"):  # 'DVT more than 21 days in duration'
                 right = (g.start("s"), g.end("s"), False)
+        pressure = unit == "mm[Hg]" and pressure_after(text, f.e, min(n, f.e + 40))
+        if pressure:
+            right = (pressure[0], pressure[1], False)
         if right is None and unit in _DOSE_UNITS:
             dose = dose_of(text, f.e, min(n, f.e + 40))
             if dose:
@@ -311,7 +314,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
                 and "\n" not in text[f.e:right[0]] and not _SCALE.search(text, left[0], left[1])
             if not count_right:
                 right = None
-        if right and (not left or right[2] or count_right or not same_as_prev or unit == "%" or unit in _DOSE_UNITS
+        if right and (not left or right[2] or count_right or pressure or not same_as_prev or unit == "%" or unit in _DOSE_UNITS
                       or _GESTATION.match(text, f.e)):
             s, e, is_age = right
             f.subjects = [(s, e)]

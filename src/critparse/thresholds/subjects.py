@@ -329,6 +329,19 @@ def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     return m.span("s") if m else None
 
 
+# '> 140 mmHg (systolic)', '≥ 100 mmHg diastolic', '90 to 140 mm Hg for systolic': which of the two pressures
+# (not the subject of a limit of its own: '180/110 mm Hg (systolic BP = 180 mm Hg and ...)')
+_PRESSURE = r"(?:(?:systolic|diastolic)(?:\s+(?:blood\s+)?pressure|\s+BP)?|SBP|DBP)\b"
+_PRESSURE_AFTER = regex.compile(r"\G\s*(?:\(\s*(?P<s>" + _PRESSURE + r")\s*\)|(?:(?:for|in)\s+(?:the\s+)?)?(?P<s>" + _PRESSURE
+                                + r")(?!\s*(?:[<>=≤≥]|(?:of|is|was|must|should)\b)))", _I)
+
+
+def pressure_after(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """Systolic or diastolic, written after a pressure value: the pressure the value limits."""
+    m = _PRESSURE_AFTER.match(text, ve, rb)
+    return m.span("s") if m else None
+
+
 def scale_after(text: str, s: int, e: int, ve: int, rb: int) -> Optional[tuple[int, int]]:
     """For a generic subject ('score'), the named scale after the value ('on the MADRS')."""
     if not _GENERIC.match(text[s:e].strip()):
