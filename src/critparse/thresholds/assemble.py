@@ -523,3 +523,8 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
         out.diagnostics.append(Diagnostic(code="W201", message="variant-list patterns timed out on this criterion",
                                           start=a, end=b, severity="warning"))
     return out
+
+
+def subject_name(text: str, rules, long_forms: dict[str, str]) -> Optional[str]:
+    """The normalised name of a subject written as ``text`` (the subject-name rules, then short forms)."""
+    return _name(text, Lexicon.of(rules), long_forms)

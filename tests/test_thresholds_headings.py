@@ -1,0 +1,71 @@
+"""A value written alone under a sub-heading limits what the heading names (older registry text)."""
+from __future__ import annotations
+
+import pytest
+
+import critparse
+
+OLD_FORMAT = """        PATIENT CHARACTERISTICS:
+
+        Age:
+
+          -  18 and over
+
+        Performance status
+
+          -  GOG 0-2
+
+        Life expectancy
+
+          -  More than 6 months
+
+        Hematopoietic
+
+          -  At least 3,000/mm^3
+
+        Other
+
+          -  Fertile patients must use effective contraception for at least 3 months
+"""
+
+
+def _thresholds(doc):
+    out = []
+
+    def walk(children):
+        for c in children:
+            out.extend(getattr(c, "thresholds", []))
+            walk(c.children)
+
+    for s in doc.sections:
+        walk(s.children)
+    return out
+
+
+@pytest.fixture(scope="module")
+def found():
+    return {t.text: t for t in _thresholds(critparse.parse(OLD_FORMAT))}
+
+
+def test_thresholds_headings_name_the_value_below(found):
+    age = found["18 and over"].subject
+    assert (age.text, age.name) == ("Age", "age")
+    assert OLD_FORMAT[age.start:age.end] == "Age"  # the colon is not part of it
+    assert found["18 and over"].quantity == "duration"
+    assert found["More than 6 months"].subject.name == "life expectancy"
+
+
+def test_thresholds_headings_keep_a_subject_written_in_the_criterion(found):
+    assert found["0-2"].subject.text == "GOG"
+
+
+def test_thresholds_headings_that_name_no_measure_are_not_used(found):
+    assert found["At least 3,000/mm^3"].subject is None  # an organ system
+    assert all(t.subject is None or t.subject.text != "Other" for t in found.values())
+
+
+def test_thresholds_headings_only_for_a_value_that_opens_its_criterion():
+    opening = _thresholds(critparse.parse("Age\n\n  -  more than 6 months\n"))
+    later = _thresholds(critparse.parse("Age\n\n  -  Not specified; more than 6 months\n"))
+    assert [t.subject.text for t in opening] == ["Age"]
+    assert [t.subject for t in later] == [None]
