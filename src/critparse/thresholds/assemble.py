@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, pressure_after, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -266,6 +266,12 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             continue
         lb = max([x for x in stops if x <= f.s] + [prev.e if prev else 0])
         left = left_subject(text, lb, f.s)
+        if getattr(f.rule, "quantity", None) == "grade" and (left is None or grading_only(text, left[0], left[1])):
+            event = event_after_grade(text, f.e, min(n, f.e + 80))
+            if event:  # 'Patients with ≥ grade 2 (CTC 3.0) neuropathy', 'CTCAE grade ≥ 2 neuropathy'
+                f.subjects = [event]
+                prev = f
+                continue
         same_as_prev = prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s)
         if left and same_as_prev and left[0] < prev.e:
             left = None

@@ -72,7 +72,7 @@ _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|wer
           r"must|should|will|would|can|may|within|during|after|before|since|via|per|such|where|than|at|on|and|or|in|"
           r"for|to|from|x|times|daily|each|every|a|an|the|this|these|those|e\.g|i\.e|including|defined|over|under|"
           r"between|weekly|monthly|yearly|ago|old|apart|respectively|total|maximum|minimum|leading|requiring|resulting|"
-          r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no|"
+          r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no|according|"
           # how often and how a dose is given ('400 mg once daily', '10 mg orally')
           r"once|twice|thrice|orally|intravenously|subcutaneously|qd|bid|tid|qid|prn")
 _RIGHT = regex.compile(
@@ -340,6 +340,33 @@ def pressure_after(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     """Systolic or diastolic, written after a pressure value: the pressure the value limits."""
     m = _PRESSURE_AFTER.match(text, ve, rb)
     return m.span("s") if m else None
+
+
+# what may stand between a grade and the event it grades: 'or greater', a parenthesis ('(CTC 3.0)')
+_GRADE_SKIP = regex.compile(r"\G\s*(?:(?:or|and)\s+(?:greater|higher|worse|more|above|over)\b\s*)?"
+                            r"(?:[(\[][^()\[\]\n]{0,40}[)\]]\s*)?", _I)
+# a left subject that only names the grading system ('CTCAE grade', 'NCI CTCAE v4.0'): no event
+_GRADING_ONLY = regex.compile(r"(?:(?:NCI|National\s+Cancer\s+Institute)[\s-]*)?(?:(?:CTCAE|CTC|NCI)\s*(?:v(?:ersion)?\s*[\d.]+)?\s*)?"
+                              r"(?:toxicity\s+)?(?:grades?)?", _I)
+
+
+def event_after_grade(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """The adverse event a grade limit is of, written after it ('≥ grade 2 (CTC 3.0) neuropathy')."""
+    m = _GRADE_SKIP.match(text, ve, rb)
+    right = right_subject(text, m.end(), rb, False) if m else None
+    if not right:
+        return None
+    s, e = right[0], right[1]
+    k = text.find("(", s, e)
+    if k > s and text.find(")", k, e) < 0:
+        e = k  # 'peripheral neuropathy (e.g.': an unclosed parenthesis is not part of it
+    s, e = _strip(text, s, e)
+    return (s, e) if e > s else None
+
+
+def grading_only(text: str, s: int, e: int) -> bool:
+    """Does ``text[s:e]`` only name a grading system or the word 'grade'?"""
+    return _GRADING_ONLY.fullmatch(text[s:e].strip()) is not None
 
 
 def scale_after(text: str, s: int, e: int, ve: int, rb: int) -> Optional[tuple[int, int]]:
