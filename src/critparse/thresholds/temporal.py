@@ -47,9 +47,12 @@ def describe_temporal(rule, m, lex: Lexicon) -> Optional[dict[str, Any]]:
     op = g("op")
     cmp_ = (lex.comparator(op) if op else None) or rule.comparator or "="
     unit_text = g("unit") or ""
-    out = {"comparator": cmp_, "value": value, "unit": normalise(unit_text, lex.units),
+    out = {"comparator": cmp_, "value": value, "low": None, "high": None, "unit": normalise(unit_text, lex.units),
            "direction": rule.direction or direction_of(g("dir"), m.string[expr_start(m):m.end()]),
            "anchor": g("anchor")}
+    low, _ = parse_number(g("low") or "")
+    if low is not None:  # '6 to 144 months after transplantation': a window with both ends
+        out.update(comparator="range", value=None, low=low, high=value)
     return out
 
 
@@ -82,5 +85,7 @@ def build_temporal(mt, s: int, e: int, rule, m, lex: Lexicon) -> Optional[Tempor
         as_, ae = m.span("anchor")
         a, b = mt.span(as_, ae)
         anchor = Span(start=a, end=b, text=text[as_:ae])
+    bounds = {"low": d["low"], "high": d["high"], "low_inclusive": True, "high_inclusive": True} \
+        if d["comparator"] == "range" else {}
     return Temporal(start=os_, end=oe, text=text[s:e], rule=rule.id, comparator=d["comparator"], value=d["value"],
-                    unit=unit, direction=d["direction"], anchor=anchor)
+                    unit=unit, direction=d["direction"], anchor=anchor, **bounds)
