@@ -203,7 +203,8 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
         if not k:
             break
         b = bounds[k - 1]
-        if hops >= 3 or b[2] in ";[" or (b[2] in ":(" and e > s):
+        # ('hydrocortisone [> 40 mg]': an unclosed bracket right before the value steps back, as a parenthesis)
+        if hops >= 3 or b[2] == ";" or (b[2] in ":([" and e > s):
             break
         hops += 1
         end = b[0]
