@@ -149,6 +149,16 @@ def test_patterns_errors_example_expectation_fails(tmp_path):
     _check(_error(d), d / "user.jsonl", 1, "examples[0]", "E108")
 
 
+def test_patterns_errors_example_hidden_by_its_requires_words(tmp_path):
+    rule = json.dumps({"id": "user.thr.tops", "kind": "threshold", "anchor": "number", "requires": ["tops"],
+                       "pattern": "(?P<num>\\d+)\\s+at\\s+most", "comparator": "<=",
+                       "examples": ["3 at most"]})
+    d = _write(tmp_path, rule)
+    err = _error(d)
+    _check(err, d / "user.jsonl", 1, "examples[0]", "E108")
+    assert "requires" in str(err)
+
+
 def test_patterns_errors_counter_example_matches(tmp_path):
     d = _write(tmp_path, _line(counter_examples=["fine", "=> oops"]))
     err = _error(d)

@@ -367,6 +367,10 @@ def check_examples(rule: Rule) -> list[str]:
         if rule._prefilter is not None and rule._prefilter.search(ex.text) is None:
             problems.append(f"examples[{i}]: prefilter does not match {ex.text!r} (the rule would never run)")
             continue
+        requires = getattr(rule, "requires", None)
+        if requires and not any(w.lower() in ex.text.lower() for w in requires):
+            problems.append(f"examples[{i}]: none of the 'requires' words occurs in {ex.text!r} (the rule would never run)")
+            continue
         if ex.match is not None and m.group(0) != ex.match:
             problems.append(f"examples[{i}]: matched {m.group(0)!r}, expected {ex.match!r}")
             continue
