@@ -356,6 +356,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
         if unit == "a" and not f.age and not _NOT_AGE_BEFORE.search(text, max(0, f.s - 12), f.s) and not any(
                 _DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects):
             f.age = True  # years with no duration word around them are an age ('women 45-68 years')
+        if f.age and f.subjects and unit == "a":
+            pb = _PERSON_BEFORE.search(text, max(0, f.s - 40), f.s)
+            if pb and all(b <= pb.start() and not _AGE_IN_EXPR.search(text, a, b) for a, b in f.subjects):
+                f.subjects = []  # 'Lansky ≥ 60 for patients ≤ 16 years': the persons' age, not the scale's
         counted = _COUNTABLE.match(f.d["_unit"][0]) if not f.subjects and f.d.get("_unit") and f.d["_unit"][2] else None
         if counted:  # '>20 cigarettes per day': the unit's noun is what is counted
             f.subjects = [(f.d["_unit"][2][0], f.d["_unit"][2][0] + counted.end())]
