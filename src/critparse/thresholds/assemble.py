@@ -31,7 +31,7 @@ def _may_hold_value(text: str) -> bool:
 
 
 _DURATION_SUBJECT = regex.compile(
-    r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time|interval|period|length|lasting|"
+    r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time(?!\s+of\b)|interval|period|length|lasting|"
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
     r"follow[- ]up|hospitali[sz]ation|pain|illness|episodes?|treatment|therapy|stable|stability|remission|"
     r"unconsciousness)\b", regex.I)
