@@ -203,6 +203,7 @@ _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 _PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|aged?|being)\s+)?\Z", regex.I)
 _PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
 _DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min"})
+_DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on)\b", regex.I)
 _WINDOW_OP = regex.compile(r"\b(?:within|up\s+to|in|past|last|previous|prior)\b", regex.I)
 
 
@@ -355,7 +356,14 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
             f.age = True
         if unit == "a" and not f.age and not _NOT_AGE_BEFORE.search(text, max(0, f.s - 12), f.s) and not any(
                 _DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects):
-            f.age = True  # years with no duration word around them are an age ('women 45-68 years')
+            if _DURATION_AFTER.match(text, f.e):
+                # 'less than 1 year history of diabetes', '2 years on insulin': how long, not how old
+                if not f.subjects:
+                    r = right_subject(text, f.e, min(n, f.e + 60), False)
+                    if r:
+                        f.subjects = [(r[0], r[1])]
+            else:
+                f.age = True  # years with no duration word around them are an age ('women 45-68 years')
         if f.age and f.subjects and unit == "a":
             pb = _PERSON_BEFORE.search(text, max(0, f.s - 40), f.s)
             if pb and all(b <= pb.start() and not _AGE_IN_EXPR.search(text, a, b) for a, b in f.subjects):

@@ -198,8 +198,8 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
                                                         and "\n" not in text[cut:e])):
                 # 'mRS before the autoimmune encephalitis > 3': what follows before/after is an event
                 fallback = fallback or (s, e)
-            else:
-                return _limit_words(masked, ws, s, e), e, hops == 0
+            else:  # (the last MAX_WORDS words, less a function word they may start with: 'of American Society ...')
+                return _strip(text, _limit_words(masked, ws, s, e), e)[0], e, hops == 0
         if not k:
             break
         b = bounds[k - 1]
@@ -209,7 +209,7 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
         hops += 1
         end = b[0]
     if fallback:
-        return _limit_words(masked, ws, *fallback), fallback[1], False
+        return _strip(text, _limit_words(masked, ws, *fallback), fallback[1])[0], fallback[1], False
     return None
 
 
