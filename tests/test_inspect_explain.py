@@ -81,3 +81,10 @@ def test_explain_real_text_structure():
     for c in doc.criteria():
         assert f"[{c.start}:{c.end}]" in out or c.text[:20] in out
     assert steps_json(steps)[0]["title"] == "input"
+
+
+def test_explain_names_a_subject_taken_from_the_heading_above():
+    text = "PATIENT CHARACTERISTICS:\n\nAge\n\n  -  18 and over\n"
+    doc = critparse.parse(text)
+    items = [x for s in explain_document(doc, critparse.Parser().rules) for x in s.items]
+    assert any("its subject «Age»" in x and "is the heading above" in x for x in items)
