@@ -227,6 +227,13 @@ class MappedText:
 
     def span(self, cs: int, ce: int) -> tuple[int, int]:
         """Original (start, end) of the clean range ``[cs, ce)``."""
+        pieces = self._pieces
+        if len(pieces) == 1 and 0 <= cs < ce and pieces[0][3]:
+            # one verbatim stretch (most criteria): what orig_start/orig_end give, without a
+            # bisect each (the extractors map ~30 ranges a trial)
+            pc, po, pe, _ = pieces[0]
+            a, b = po + (cs - pc), po + (ce - pc)
+            return (a if a < pe else pe), (b if b < pe else pe)
         if ce <= cs:
             o = self.orig_start(cs) if cs < len(self.text) else self.orig_end(cs)
             return o, o

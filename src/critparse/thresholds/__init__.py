@@ -20,9 +20,12 @@ class Extraction:
 
 def extract(mt, rules, long_forms=None) -> Extraction:
     """Thresholds, temporal windows and variant lists of one criterion's clean text."""
-    from .assemble import run
-
     return run(mt, rules, long_forms or {})
+
+
+# at the end, as assemble imports Extraction from here; once, not in extract() (an import
+# statement costs ~1 us a call, and extract runs once per criterion)
+from .assemble import run  # noqa: E402
 
 
 __all__ = ["Extraction", "extract"]

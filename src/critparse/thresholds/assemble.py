@@ -182,10 +182,11 @@ def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional
             return name
         return long.lower()
     # 'Eastern Cooperative Oncology Group (ECOG) performance status': a short form inside
+    words = t.split()  # (split once, not once per short form)
     for short, long in long_forms.items():
-        if short in t.split():
+        if short in words:
             return long.lower()
-    return " ".join(t.split()).lower() or None
+    return " ".join(words).lower() or None
 
 
 _AGE_WORDS = regex.compile(r"(?<!gestational\s)\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
