@@ -470,12 +470,15 @@ def load_rules(extra: Iterable[Union[str, os.PathLike]] = (), *, builtin: bool =
     for rule in rs.rules.values():
         _compile(rule, macros)
     if check:
-        for rule in rs.rules.values():
-            problems = check_examples(rule)
-            if problems:
-                field_name = problems[0].split(":", 1)[0]
-                raise PatternError(f"rule {rule.id!r}: {problems[0].split(': ', 1)[1]}", file=rule._source,
-                                   line=rule._line, field=field_name, code="E108")
+        from .thresholds.lexicon import checking
+
+        with checking(rs):  # (checked against this rule set's own comparators and units)
+            for rule in rs.rules.values():
+                problems = check_examples(rule)
+                if problems:
+                    field_name = problems[0].split(":", 1)[0]
+                    raise PatternError(f"rule {rule.id!r}: {problems[0].split(': ', 1)[1]}", file=rule._source,
+                                       line=rule._line, field=field_name, code="E108")
     # the one-alternation-per-kind unions are built lazily at parse time; a user rule can break
     # its kind's union (e.g. a numbered back-reference \\1 shifts once rules are combined), so
     # build the unions of every kind holding a user rule now: errors belong to load time

@@ -85,6 +85,7 @@ class Lexicon:
 
     _cache: dict = {}
     _builtin: Optional["Lexicon"] = None
+    _checking: Optional["Lexicon"] = None  # the lexicon of the rule set whose examples are being checked
 
     @classmethod
     def of(cls, rules: RuleSet) -> "Lexicon":
@@ -95,8 +96,29 @@ class Lexicon:
         return hit
 
     @classmethod
+    def for_checks(cls) -> "Lexicon":
+        """The lexicon example checks read comparators and units from: the rule set being loaded (see
+        :func:`checking`), else the built-in one."""
+        return cls._checking if cls._checking is not None else cls.builtin()
+
+    @classmethod
     def builtin(cls) -> "Lexicon":
         """The built-in rules' lexicon, loaded without checking examples (used by checkers)."""
         if cls._builtin is None:
             cls._builtin = cls(load_rules(check=False))
         return cls._builtin
+
+
+class checking:
+    """``with checking(rules):`` -- example checks use ``rules``' own lexicon (the one its parser will
+    use), so loading a rule set does not load a second copy of the built-in rules to check against."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+
+    def __enter__(self) -> Lexicon:
+        Lexicon._checking = Lexicon.of(self.rules)
+        return Lexicon._checking
+
+    def __exit__(self, *exc) -> None:
+        Lexicon._checking = None

@@ -76,7 +76,7 @@ def _check_threshold(rule: Rule, ex: Example) -> Optional[str]:
     from .lexicon import Lexicon
 
     m = rule.regex.search(ex.text)
-    got = describe_match(rule, m, Lexicon.builtin(), ex.text)
+    got = describe_match(rule, m, Lexicon.for_checks(), ex.text)
     if got is None:
         return "no threshold built from the match"
     return _compare(got, ex.expect)
@@ -89,7 +89,7 @@ def _check_temporal(rule: Rule, ex: Example) -> Optional[str]:
     from .temporal import describe_temporal
 
     m = rule.regex.search(ex.text)
-    got = describe_temporal(rule, m, Lexicon.builtin())
+    got = describe_temporal(rule, m, Lexicon.for_checks())
     return _compare(got, ex.expect) if got else "no temporal built from the match"
 
 
