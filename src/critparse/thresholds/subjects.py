@@ -269,14 +269,18 @@ def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
     parts = [_strip(text, a, b) for a, b in parts]
     parts = [(a, b) for a, b in parts if b > a and _HAS_LETTER.search(text, a, b)]
     merged: list[tuple[int, int]] = []
+    leading_paren = False
     for a, b in parts:  # 'hemoglobin A1c, (HbA1c)': an abbreviation is not another subject
-        if merged and _PAREN_ONLY.fullmatch(text[a:b]):
-            merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
+        if _PAREN_ONLY.fullmatch(text[a:b]):
+            if merged:
+                merged[-1] = (merged[-1][0], b)
+            else:  # '(IU/L) or total bilirubin': a parenthesis left over from the value before
+                leading_paren = True
+            continue
+        merged.append((a, b))
     parts = merged
     if len(parts) < 2:
-        return [(s, e)]
+        return parts if leading_paren and parts else [(s, e)]
     if any(len(text[a:b].split()) > 4 or _PERSON.match(text[a:b]) for a, b in parts):
         return [(s, e)]
     if len(parts) == 2 and _MODIFIER.fullmatch(text, *parts[0]) and len(text[parts[1][0]:parts[1][1]].split()) >= 2:
