@@ -243,9 +243,10 @@ def extend_list(text: str, lb: int, s: int) -> int:
     return s
 
 
-# one adjective ('primary', 'histologic', 'moderate', 'systolic'): it modifies the noun of the next part
+# one adjective or specimen ('primary', 'histologic', 'systolic', 'plasma'): it modifies the noun of the next part
 _MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|subacute|chronic|new|newly|recurrent|persistent|"
                           r"unresolved|active|total|direct|free|fasting|random|mean|minimum|maximum|"
+                          r"plasma|serum|blood|urine|whole\s+blood|capillary|venous|arterial|"
                           r"[A-Za-z]{2,}(?:ic|al|ary|ous|ive))", _I)
 # a subject naming a scale ('stage', 'AV block grade'): the value is its category, not every list item's
 SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|category|phase)\s*\Z", _I)
