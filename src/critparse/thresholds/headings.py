@@ -56,18 +56,17 @@ def _heading_subject(text: str, group: Group, name_of: Callable[[str], Optional[
 
 def subjects_from_headings(text: str, sections: list, name_of: Callable[[str], Optional[str]]) -> None:
     """Give the heading's subject to each subject-less threshold that opens a criterion under it (in place)."""
+    read: dict[int, Optional[Subject]] = {}  # each heading is read once, however many criteria it heads
     for section in sections:
         for group, crit in _criteria_under_headings(section.children):
-            if not crit.thresholds:
-                continue
-            subject = None
             for t in crit.thresholds:
                 if t.subject is not None or not _OPENING.fullmatch(text, crit.start, t.start):
                     continue
+                if id(group) not in read:
+                    read[id(group)] = _heading_subject(text, group, name_of)
+                subject = read[id(group)]
                 if subject is None:
-                    subject = _heading_subject(text, group, name_of)
-                    if subject is None:
-                        break
+                    break
                 t.subject = subject
                 if subject.name == "age" and t.quantity is None:
                     t.quantity = "duration"

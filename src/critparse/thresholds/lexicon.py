@@ -1,7 +1,8 @@
 """The compiled pieces the extractor needs from a RuleSet, built once per RuleSet."""
 from __future__ import annotations
 
-from typing import Optional
+from contextlib import contextmanager
+from typing import Iterator, Optional
 
 from ..patterns import RuleSet, load_rules
 
@@ -109,16 +110,13 @@ class Lexicon:
         return cls._builtin
 
 
-class checking:
+
+@contextmanager
+def checking(rules: RuleSet) -> Iterator[Lexicon]:
     """``with checking(rules):`` -- example checks use ``rules``' own lexicon (the one its parser will
     use), so loading a rule set does not load a second copy of the built-in rules to check against."""
-
-    def __init__(self, rules: RuleSet):
-        self.rules = rules
-
-    def __enter__(self) -> Lexicon:
-        Lexicon._checking = Lexicon.of(self.rules)
-        return Lexicon._checking
-
-    def __exit__(self, *exc) -> None:
+    Lexicon._checking = Lexicon.of(rules)
+    try:
+        yield Lexicon._checking
+    finally:
         Lexicon._checking = None
