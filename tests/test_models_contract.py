@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import critparse
 from critparse.models import Document
 
@@ -43,3 +45,23 @@ def test_models_import_is_light():
     code = "import sys, critparse; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_models_lazy_names_load_on_first_use():
+    """`import critparse` (and the batch CLI's parent process) builds no pydantic model; the public
+    names still resolve, and `from critparse import X` works for every name in `__all__`."""
+    import subprocess
+    import sys
+
+    code = ("import sys, critparse, critparse.batch, critparse.cli\n"
+            "before = 'critparse.models' in sys.modules or 'pydantic' in sys.modules\n"
+            "from critparse import *\n"
+            "missing = [n for n in critparse.__all__ if n not in globals()]\n"
+            "print(before, missing, 'critparse.models' in sys.modules, Document is critparse.models.Document)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False [] True True"
+
+
+def test_models_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nonesuch'"):
+        critparse.nonesuch  # noqa: B018

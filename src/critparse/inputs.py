@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import regex
 
 from .errors import InputError
-from .models import Diagnostic, StudyFields
+
+if TYPE_CHECKING:
+    from .models import StudyFields
+
+# the pydantic models are imported where a value is built, not here: a batch run's parent process
+# reads inputs and never builds a model, and importing them costs ~13 MB of memory
 
 FORMATS = ("auto", "text", "ctgov-v2-markdown", "ctgov-legacy-text", "json")
 
@@ -26,7 +31,7 @@ _LEGACY_INDENT = regex.compile(r"^ {6,}\S", regex.M)
 class InputText:
     text: str
     format: str
-    fields: Optional[StudyFields] = None
+    fields: Optional["StudyFields"] = None
     record: Optional[dict] = None
     diagnostics: list = field(default_factory=list)  # Diagnostic s about the input itself
 
@@ -41,6 +46,8 @@ def scrub_surrogates(text: str) -> tuple[str, list]:
     """``text`` with lone surrogates replaced by U+FFFD, and a diagnostic for each run of them."""
     if _SURROGATE.search(text) is None:
         return text, []
+    from .models import Diagnostic
+
     diags = []
     for m in _SURROGATE.finditer(text):
         if diags and diags[-1].end == m.start():
@@ -65,7 +72,9 @@ def detect_text_format(text: str) -> str:
     return "text"
 
 
-def _study_fields(study: dict) -> tuple[str, StudyFields]:
+def _study_fields(study: dict) -> tuple[str, "StudyFields"]:
+    from .models import StudyFields
+
     proto = study.get("protocolSection", study)
     elig = proto.get("eligibilityModule") or {}
     ident = proto.get("identificationModule") or {}
