@@ -7,8 +7,8 @@ from typing import Optional
 import regex
 
 _SPACE = regex.compile(r"\s+")
-# 'at least 30 consecutive days', '24 calendar months': the word qualifies the count, not the unit
-_QUALIFIER = regex.compile(r"^(?:consecutive|calendar)\s+", regex.I)
+# 'at least 30 consecutive days', '24 calendar months', '13 completed weeks': the word qualifies the count, not the unit
+_QUALIFIER = regex.compile(r"^(?:consecutive|calendar|completed|full)\s+", regex.I)
 _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*", regex.I)
 
 # UCUM codes -> pint expressions, for the codes pint reads differently
