@@ -93,6 +93,9 @@ _RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
 _SPLIT = regex.compile(r"\s*(?:,|/|&|\band/or\b|\band\b|\bor\b)\s*", _I)
 # a list item may carry its long form: 'TBIL(total bilirubin), ALT(alanine aminotransferase),AST(...) > 2.5×ULN'
 _LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?(?:\s*\([^(),;]{1,50}\))?)\s*,\s*$", _I)
+# the last item of such a list, joined by a conjunction after the comma ('AST, ALT, or ALP')
+_LIST_LAST = regex.compile(_LIST_ITEM.pattern[:-len(r"\s*,\s*$")] + r"\s*,\s*(?:and/or|or|and)\s+$", _I)
+_OXFORD_TAIL = regex.compile(r",\s*(?:and/or|or|and)\s+\Z", _I)
 MAX_WORDS = 8
 WINDOW = 90
 
@@ -222,10 +225,20 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
     return None
 
 
-def extend_list(text: str, lb: int, s: int) -> int:
-    """Extend a subject leftwards over a comma list of short items ('AST, ALT, GGT <2.5 x ULN')."""
+def extend_list(text: str, lb: int, s: int, conjunction: bool = False) -> int:
+    """Extend a subject leftwards over a comma list of short items ('AST, ALT, GGT <2.5 x ULN').
+
+    With ``conjunction``, the last item may be joined by a conjunction after the comma ('AST, ALT, or
+    alkaline phosphatase > 2.5 x ULN'); then at least two items must precede it, as 'pregnancy, or ALT
+    > 3 x ULN' is no list.  (The caller allows it for limits relative to a reference: lists of
+    laboratory tests; in other lists the last item is often the one measured: 'bradycardia, sick sinus
+    syndrome, or ventricular rate < 50 bpm'.)"""
+    start = s
+    oxford = conjunction and _OXFORD_TAIL.search(text, max(lb, s - 12), s) is not None
+    hops = 0
     while s > lb:
-        m = _LIST_ITEM.search(text, max(lb, s - 90), s)
+        rx = _LIST_LAST if oxford and not hops else _LIST_ITEM
+        m = rx.search(text, max(lb, s - 100), s)
         if not m or m.end() != s:
             break
         item = m.group(1)
@@ -237,9 +250,14 @@ def extend_list(text: str, lb: int, s: int) -> int:
                 clause = w
         if clause is not None:  # 'patients with AST, ALT': the list starts after the clause word
             rest = _LEAD.match(text, clause.end(), m.end(1))
-            start = rest.end() if rest else clause.end()
-            return start if start < m.end(1) and _HAS_LETTER.search(text, start, m.end(1)) else s
+            begin = rest.end() if rest else clause.end()
+            if oxford and not hops:
+                break
+            return begin if begin < m.end(1) and _HAS_LETTER.search(text, begin, m.end(1)) else s
         s = m.start(1)
+        hops += 1
+    if oxford and hops < 2:
+        return start
     return s
 
 
