@@ -311,3 +311,20 @@ def test_phrasings_alternative_multiple_without_reference_takes_the_first():
     (alt,) = t.alternatives
     assert (alt.value, alt.reference, alt.unit) == (5.0, "ULN", None)
     assert alt.condition.text == "if liver metastases"
+
+
+@pytest.mark.parametrize("text,low,high,lo_in,hi_in,unit", [
+    ("ECG performed at least 2 weeks but less than 4 weeks prior to randomization", 2.0, 4.0, True, False, "wk"),
+    ("can be used ≥ 1 week and ≤ 6 months prior to registration", 0.23, 6.0, True, True, "mo"),
+    ("Labs 21-7 days prior to study entry", 7.0, 21.0, True, True, "d"),
+], ids=["ops_at_both_ends", "ends_in_two_units", "descending_range"])
+def test_thresholds_phrasings_temporal_window_with_two_ends(text, low, high, lo_in, hi_in, unit):
+    (t,) = run(text).temporals
+    assert (t.comparator, t.low, t.high, t.low_inclusive, t.high_inclusive, t.unit.ucum) == \
+        ("range", low, high, lo_in, hi_in, unit)
+    assert t.direction == "before"
+
+
+def test_thresholds_phrasings_number_word_with_hyphen_is_one_number():
+    (t,) = run("no earlier than twenty-one days before screening").temporals
+    assert (t.value, t.low, t.high) == (21.0, None, None)

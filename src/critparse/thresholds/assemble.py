@@ -383,6 +383,13 @@ _OPEN_AFTER = regex.compile(r"\s*[(\[]\s*\Z")
 _SCALE_RANGE = regex.compile(r"(?:\bscale\s+(?:of\s+)?|\bon\s+a\s+)\Z|\A\s*(?:-?\s*points?\s+)?(?:scale|VAS|NRS)\b", regex.I)
 
 
+def _other_quantity(a: _Found, b: _Found) -> bool:
+    """Whether two values are of different kinds, one a duration and the other not, so one cannot
+    restate the other: '1.0 mg/dL (6 to < 10 years of age)' limits creatinine for an age group."""
+    ua, ub = a.d.get("unit"), b.d.get("unit")
+    return bool(ua and ub) and (ua in _DURATION_UNITS) != (ub in _DURATION_UNITS)
+
+
 def _drop_restatements(text: str, found: list[_Found]) -> list[_Found]:
     """Values that restate another in parentheses ('6-12 weeks (42 to 90 days)', 'VAS = 4 (0-10)')
     or give a scale's own range ('on a 0-10 scale') are not limits of their own."""
@@ -390,7 +397,7 @@ def _drop_restatements(text: str, found: list[_Found]) -> list[_Found]:
     for f in found:
         no_op = not f.d.get("_op") or f.rule.id.startswith("thr.range.dash")
         if no_op and f.d.get("comparator") in ("range", "=") and (
-                (out and _OPEN_AFTER.fullmatch(text, out[-1].e, f.s))
+                (out and _OPEN_AFTER.fullmatch(text, out[-1].e, f.s) and not _other_quantity(out[-1], f))
                 or _SCALE_RANGE.search(text, max(0, f.s - 12), f.s) or _SCALE_RANGE.match(text, f.e)):
             if not (f.d.get("comparator") == "=" and f.rule.id == "thr.set.scale"):
                 continue
@@ -410,7 +417,7 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
             gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s))
             if not gap_ok and f.subjects and not f.inherited and f.subjects[0][0] > last.e:
                 gap_ok = _GAP_OR.fullmatch(text, last.e, f.subjects[0][0])
-            if gap_ok and (f.inherited or f.cond or p.subjects):
+            if gap_ok and (f.inherited or f.cond or p.subjects) and not _other_quantity(last, f):
                 if f.inherited or not f.subjects:
                     # the limit written just before: 'heart rate less than 50 or over 100 bpm' after
                     # 'diastolic blood pressure lower than 50 or over 90 mmHg, or'

@@ -10,6 +10,9 @@ from .lexicon import Lexicon
 from .numbers import parse_number
 from .scan import expr_start, run_rules
 from .units import normalise
+from .values import _TIME_DAYS
+
+_INCLUSIVE = frozenset({">=", "<=", "="})
 
 _BEFORE = regex.compile(r"before|prior|preceding|previous|ahead|ago|earlier|past|last|recent", regex.I)
 _AFTER = regex.compile(r"after|following|post|next|later", regex.I)
@@ -52,7 +55,21 @@ def describe_temporal(rule, m, lex: Lexicon) -> Optional[dict[str, Any]]:
            "anchor": g("anchor")}
     low, _ = parse_number(g("low") or "")
     if low is not None:  # '6 to 144 months after transplantation': a window with both ends
-        out.update(comparator="range", value=None, low=low, high=value)
+        unit_low = g("unit_low")
+        if unit_low and unit_text:
+            # '≥ 1 week and ≤ 6 months prior to ...': the low end in the high end's unit
+            cl = normalise(unit_low, lex.units)
+            if cl != out["unit"] and cl in _TIME_DAYS and out["unit"] in _TIME_DAYS:
+                low = round(low * _TIME_DAYS[cl] / _TIME_DAYS[out["unit"]], 4)
+        ol, oh = g("op_low"), g("op_high")
+        lo_in = (lex.comparator(ol) in _INCLUSIVE) if ol else True
+        hi_in = (lex.comparator(oh) in _INCLUSIVE) if oh else True
+        if low > value:
+            if not g("low")[:1].isdigit():
+                return None  # 'twenty-one days' is one number, not the range 20 to 1
+            # '90-50 days prior to entry': the window from 50 to 90 days before
+            low, value, lo_in, hi_in = value, low, hi_in, lo_in
+        out.update(comparator="range", value=None, low=low, high=value, low_inclusive=lo_in, high_inclusive=hi_in)
     return out
 
 
@@ -85,7 +102,7 @@ def build_temporal(mt, s: int, e: int, rule, m, lex: Lexicon) -> Optional[Tempor
         as_, ae = m.span("anchor")
         a, b = mt.span(as_, ae)
         anchor = Span(start=a, end=b, text=text[as_:ae])
-    bounds = {"low": d["low"], "high": d["high"], "low_inclusive": True, "high_inclusive": True} \
-        if d["comparator"] == "range" else {}
+    bounds = {"low": d["low"], "high": d["high"], "low_inclusive": d.get("low_inclusive", True),
+              "high_inclusive": d.get("high_inclusive", True)} if d["comparator"] == "range" else {}
     return Temporal(start=os_, end=oe, text=text[s:e], rule=rule.id, comparator=d["comparator"], value=d["value"],
                     unit=unit, direction=d["direction"], anchor=anchor, **bounds)
