@@ -1,6 +1,7 @@
 """Clean text with a map back to the original input.
 
-Parsing runs on *clean* text (markdown escapes removed, hard wraps joined, odd spaces
+Parsing runs on *clean* text (markdown escapes removed, HTML character references decoded,
+hard wraps joined, odd spaces
 and full-width punctuation folded) but every node reports offsets into the ORIGINAL
 string.  ``MappedText`` keeps the clean string with a piecewise map: a list of pieces
 ``(clean_start, orig_start, orig_end, verbatim)``.  Verbatim pieces map character for
@@ -9,6 +10,7 @@ to the whole original stretch they replaced.
 """
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_left, bisect_right
 
@@ -27,12 +29,26 @@ _FOLD = {
 _SINGLES = ("\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
             "\uff1b\uff1a\uff08\uff09\uff0c\uff0e\uff1c\uff1e\uff1d\uff05\uff0d\u3001\u3002\uff01\uff1f\uff3b\uff3d\u02c2\u02c3")
 _SPECIAL = re.compile(
-    r"\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
+    # HTML character references left in exported text ('HbA1c &gt; 6.5%', escaped as '\\&gt;' in
+    # markdown): one character each
+    r"\\?&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
+    r"|\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
     r"|[ \t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n]{2,}"  # whitespace runs
     "|[" + _SINGLES + "]"
 )
 _SPECIAL_SEARCH = _SPECIAL.search
 _SPECIAL_FINDITER = _SPECIAL.finditer
+
+
+def _entity(tok: str) -> str:
+    """The one character an HTML character reference stands for (folded as a character of the
+    input would be); the reference itself when it names no usable character ('&#0;')."""
+    ch = html.unescape(tok.lstrip("\\"))
+    if len(ch) != 1 or (ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF:
+        return tok
+    if ch.isspace():
+        return " "
+    return _FOLD.get(ch, ch)
 
 
 def _replacement(tok: str) -> str:
@@ -67,6 +83,8 @@ def segment(source: str, s: int, e: int) -> tuple[str, list[tuple[int, int, int,
             rep = _SINGLE_REPLACEMENT[source[ms]]
         elif me - ms == 2 and source[ms] == "\\":
             rep = source[ms + 1]
+        elif source[me - 1] == ";":
+            rep = _entity(source[ms:me])
         else:
             rep = " "
         if rep == " " and space:
