@@ -36,6 +36,9 @@ experienced experiencing received undergone underwent completed failed presence 
 lasting lasted lasts
 """.split())
 _CLAUSE_PREFIXES = ("demonstrat", "receiv")
+# 'WHO 0-2', 'WHO performance status': the World Health Organization's scale, not the pronoun
+_WHO_SCALE = regex.compile(r"WHO(?=\s*(?:\d|\(|\Z|(?i:performance|PS\b|grade|grading|score|stage|class|classification|"
+                           r"criteria|functional|toxicity|scale|status)))")
 
 
 def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
@@ -45,7 +48,8 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
     out = [(base + m.start(), base + m.end(), m.group()) for m in _PUNCT_BOUND.finditer(masked)]
     for m in _WORD_TOKEN.finditer(masked):
         w = m.group().lower()
-        if w in _CLAUSE_WORDS or w.startswith(_CLAUSE_PREFIXES):
+        if (w in _CLAUSE_WORDS or w.startswith(_CLAUSE_PREFIXES)) and not (
+                w == "who" and _WHO_SCALE.match(masked, m.start())):
             out.append((base + m.start(), base + m.end(), m.group()))
     if "of" in masked or "to" in masked or "more" in masked or "following" in masked or "." in masked:
         out.extend((base + m.start(), base + m.end(), m.group()) for m in _MULTI_BOUND.finditer(masked))
