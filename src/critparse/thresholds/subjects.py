@@ -8,19 +8,7 @@ from typing import Optional
 import regex
 
 _I = regex.IGNORECASE
-_CLAUSE = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|were|be|been|being|if|when|"
-           r"whereas|unless|except|as|by|must|should|shall|will|would|can|could|may|defined|according|showing|"
-           r"shows?|demonstrat\w+|confirms?|confirmed|meets?|requires?|required|including|includes?|include|"
-           r"e\.g\.|i\.e\.|patients?|subjects?|participants?|individuals?|persons?|people|men|women|adults?|"
-           r"children|males?|females?|volunteers?|infants?|boys|girls|candidates|cases|documented|"
-           r"receiv\w+|treated|using|use|taking|needs?|needing|while|within|during|after|before|prior|since|"
-           r"via|per|such|where|than|equal|the\s+following|following|namely|or\s+more|at|on|experienced|experiencing|"
-           r"received|undergone|underwent|completed|failed|documented|presence|history\s+of|removal\s+of|"
-           r"use\s+of|intake\s+of|consumption\s+of|planned|scheduled|likely|expected\s+to|able\s+to|unable\s+to|"
-           r"lasting|lasted|lasts")
-# the last of these in the window before a value ends the subject's search
-_BOUNDARY = regex.compile(
-    r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)|\b(?:" + _CLAUSE + r")\b", _I)
+# where a subject's search stops (see boundaries): punctuation, clause words, phrases
 _PUNCT_BOUND = regex.compile(r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)")
 _WORD_TOKEN = regex.compile(r"[A-Za-z]+(?:\.[A-Za-z]\.)?")
 _MULTI_BOUND = regex.compile(r"\b(?:the\s+following|or\s+more|history\s+of|removal\s+of|use\s+of|intake\s+of|"
