@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -205,6 +205,8 @@ _PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|a
 _PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
 _DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min"})
 _DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on)\b", regex.I)
+# 'weight loss of >5%', 'a stenosis of at least 60% diameter': the words before 'of' are what is measured
+_OF_GAP = regex.compile(r"\s*of\s*", regex.I)
 _WINDOW_OP = regex.compile(r"\b(?:within|up\s+to|in|past|last|previous|prior)\b", regex.I)
 
 
@@ -240,7 +242,7 @@ def _share_units(text: str, found: list[_Found]) -> None:
                 f.d["quantity"] = g.d["quantity"]
 
 
-def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
+def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexicon) -> None:
     prev: Optional[_Found] = None
     n = len(text)
     for f in found:
@@ -293,6 +295,12 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int]) -> None:
                 right = (dose[0], dose[1], False)
         if right is None and unit == "%":
             pct = percent_of(text, f.e, min(n, f.e + 50))
+            if pct is None and f.d.get("comparator") != "range" and (left is None or (
+                    _first_name(text[left[0]:left[1]].strip(), lex) is None
+                    and not _OF_GAP.fullmatch(text, left[1], f.s))):
+                # '> 10% weight loss': the noun after the percentage, unless the words before it name a
+                # known measure ('LVEF < 55% measured by echocardiography')
+                pct = noun_after_percent(text, f.e, min(n, f.e + 50))
             if pct:
                 right = (pct[0], pct[1], False)
         if right is None and not left and unit:
@@ -522,7 +530,7 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     stops = [t[1] for t in temps if not any(f.s < t[1] and t[0] < f.e for f in found)]
     found = _drop_restatements(text, found)
     _share_units(text, found)
-    _attach_subjects(text, found, stops)
+    _attach_subjects(text, found, stops, lex)
     # a duration is a temporal window unless it is the measured subject (life expectancy > 3 months)
     kept_t = []
     for t in temps:

@@ -349,6 +349,43 @@ def activity_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     return _trim_tail(text, s, cut.start() if cut else e)
 
 
+# the first word after a percentage that cannot start what it measures: a participle ('measured by'),
+# a direction ('above the ULN', 'below recent'), a reference word ('predicted')
+_NOT_PCT_NOUN = regex.compile(r"\G\s*(?:\w+ed\b|above\b|below\b|beyond\b|predicted\b|normal\b|percent\w*|"
+                              r"points?\b|increase\s+from\b|(?:higher|lower|greater|less|more|different|prior|"
+                              r"following|preceding|values?|levels?|positive|negative|effective|outside|then|or|and|"
+                              r"[a-z]\b))", _I)
+
+
+def noun_after_percent(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """'> 10% weight loss', '≥ 5% blasts in the bone marrow', '70% or greater stenosis': what a
+    percentage written right before a noun measures."""
+    if _NOT_PCT_NOUN.match(text, ve, rb):
+        return None
+    r = right_subject(text, ve, rb, False)
+    if r is None or "\n" in text[ve:r[0]]:
+        return None
+    s, e = r[0], r[1]
+    depth = 0  # '(> 50% stenosis or occlusion)': not past a parenthesis the noun phrase does not open
+    for i in range(s, e):
+        c = text[i]
+        if c == "(":
+            if text.find(")", i, e) < 0:
+                e = i
+                break
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                e = i
+                break
+            depth -= 1
+    while e > s and text[e - 1] in " ,":
+        e -= 1
+    if e < rb and text[e:e + 1] == ":":
+        return None  # 'at least 29% Other: Not pregnant': the next line's heading
+    return (s, e) if e > s else None
+
+
 def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     m = _OF_PHRASE.match(text, ve, rb)
     return m.span("s") if m else None
