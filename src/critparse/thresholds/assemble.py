@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -48,6 +48,12 @@ def _SMALL_COUNT(v) -> bool:
 
 
 _COUNT_OP = regex.compile(r"\b(?:least|more|fewer|less|most|minimum|maximum|greater)\b", regex.I)
+# after a comparator symbol ('< 2 AEDs', '≥ 2 prior myeloma therapies'), a counted noun is a lower-case word of four
+# letters or more, not a unit-like abbreviation ('< 6 Dpt', '>10 ppm') nor a time word ('=< 14 prior to')
+_SYMBOL_OP = regex.compile(r"[<>≤≥]")
+_COUNTED_AFTER_SYMBOL = regex.compile(r"(?!(?:prior\s+to|events?|grades?|times|units?|doses?|cycles?\s+of|third|thirds|"
+                                   r"quarters?|half|" + PERSON_WORDS + r")\b)[a-z][a-z-]{3,}\b(?!\s*/)")
+_CATEGORY_WORD = regex.compile(r"\b(?:class|stage|grade)\b", regex.I)
 _DOSE_WORD = regex.compile(r"(?:(?:a|the|its|their|total|daily|stable|high|low|cumulative|maximum|mean|average)\s+)*"
                             r"(?:doses?|dosages?|dosing)\s*(?:of\s*)?\Z", regex.I)
 _DOSE_GAP = regex.compile(r"\b(?:at|with|in)\s+\Z", regex.I)
@@ -322,12 +328,16 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexi
         elif right is None and left and not unit and f.e < n and text[f.e] == " " and not f.d.get("reference") \
                 and _SMALL_COUNT(f.d.get("value")) and (
                     (op and f.d.get("comparator") not in (None, "=", "range") and f.d.get("quantity") is None
-                     and _COUNT_OP.search(op)) or getattr(f.rule, "quantity", None) == "count"):
+                     and (_COUNT_OP.search(op) or (_SYMBOL_OP.search(op) and _COUNTED_AFTER_SYMBOL.match(text, f.e + 1)
+                                                   and not _CATEGORY_WORD.search(text, left[0], f.e))))
+                    or getattr(f.rule, "quantity", None) == "count"):
             # 'Intention to treat more than 1 occluded vessel', '9 or more T2 lesions': a bare count limits
             # the noun written right after it
             right = right_subject(text, f.e, min(n, f.e + 60), False)
             count_right = right is not None and not _NOT_COUNTED.match(text, right[0], right[1]) \
                 and "\n" not in text[f.e:right[0]] and not _SCALE.search(text, left[0], left[1])
+            if count_right:  # '≥ 3 nodal sites (each with a diameter > 3 cm)'
+                right = (right[0], balanced_end(text, right[0], right[1]), right[2])
             if not count_right:
                 right = None
         if right and (not left or right[2] or count_right or pressure or not same_as_prev or unit == "%" or unit in _DOSE_UNITS

@@ -357,16 +357,10 @@ _NOT_PCT_NOUN = regex.compile(r"\G\s*(?:\w+ed\b|above\b|below\b|beyond\b|predict
                               r"[a-z]\b))", _I)
 
 
-def noun_after_percent(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
-    """'> 10% weight loss', '≥ 5% blasts in the bone marrow', '70% or greater stenosis': what a
-    percentage written right before a noun measures."""
-    if _NOT_PCT_NOUN.match(text, ve, rb):
-        return None
-    r = right_subject(text, ve, rb, False)
-    if r is None or "\n" in text[ve:r[0]]:
-        return None
-    s, e = r[0], r[1]
-    depth = 0  # '(> 50% stenosis or occlusion)': not past a parenthesis the noun phrase does not open
+def balanced_end(text: str, s: int, e: int) -> int:
+    """The end of ``text[s:e]`` cut before a parenthesis it does not both open and close
+    ('(> 50% stenosis or occlusion)', '≥ 3 nodal sites (each with ...'), less trailing spaces and commas."""
+    depth = 0
     for i in range(s, e):
         c = text[i]
         if c == "(":
@@ -381,6 +375,18 @@ def noun_after_percent(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]
             depth -= 1
     while e > s and text[e - 1] in " ,":
         e -= 1
+    return e
+
+
+def noun_after_percent(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
+    """'> 10% weight loss', '≥ 5% blasts in the bone marrow', '70% or greater stenosis': what a
+    percentage written right before a noun measures."""
+    if _NOT_PCT_NOUN.match(text, ve, rb):
+        return None
+    r = right_subject(text, ve, rb, False)
+    if r is None or "\n" in text[ve:r[0]]:
+        return None
+    s, e = r[0], balanced_end(text, r[0], r[1])
     if e < rb and text[e:e + 1] == ":":
         return None  # 'at least 29% Other: Not pregnant': the next line's heading
     return (s, e) if e > s else None
