@@ -87,4 +87,4 @@ def test_explain_names_a_subject_taken_from_the_heading_above():
     text = "PATIENT CHARACTERISTICS:\n\nAge\n\n  -  18 and over\n"
     doc = critparse.parse(text)
     items = [x for s in explain_document(doc, critparse.Parser().rules) for x in s.items]
-    assert any("its subject «Age»" in x and "is the heading above" in x for x in items)
+    assert any("its subject «Age»" in x and "is the heading or lead-in above" in x for x in items)

@@ -69,3 +69,27 @@ def test_thresholds_headings_only_for_a_value_that_opens_its_criterion():
     later = _thresholds(critparse.parse("Age\n\n  -  Not specified; more than 6 months\n"))
     assert [t.subject.text for t in opening] == ["Age"]
     assert [t.subject for t in later] == [None]
+
+
+LEAD_IN = """Inclusion Criteria:
+
+* Creatinine clearance ≥ 70 mL/min/1.73 m^2 OR a serum creatinine based on age/gender as follows:
+    * 0.6 mg/dL (1 to < 2 years of age)
+    * 0.8 mg/dL (2 to < 6 years of age)
+* Have serum bicarbonate:
+    * 20 mEq/L for patients with normal renal function
+"""
+
+
+def test_thresholds_headings_lead_in_criterion_names_the_measure():
+    doc = critparse.parse(LEAD_IN)
+    by_text = {t.text: t for c in doc.criteria() for t in c.thresholds}
+    for value in ("0.6 mg/dL", "0.8 mg/dL"):
+        subj = by_text[value].subject
+        assert (subj.text, subj.name) == ("serum creatinine", "creatinine")
+        assert doc.text[subj.start:subj.end] == "serum creatinine"
+    # the lead-in's own value keeps its own subject; the age ranges stay ages
+    assert by_text["≥ 70 mL/min/1.73 m^2"].subject.name == "creatinine clearance"
+    assert by_text["1 to < 2 years"].subject.name == "age"
+    # a lead-in naming no known measure gives no subject
+    assert by_text["20 mEq/L"].subject is None

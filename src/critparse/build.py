@@ -51,10 +51,11 @@ def _build(inp: InputText, rules: RuleSet, extractors: tuple[str, ...]) -> Docum
             crit.temporals = found.temporals
             crit.lists = found.lists
             diagnostics.extend(found.diagnostics)
-        from .thresholds.assemble import subject_name
+        from .thresholds.assemble import measure_in, subject_name
         from .thresholds.headings import subjects_from_headings
 
-        subjects_from_headings(text, result.sections, lambda label: subject_name(label, rules, long_forms))
+        subjects_from_headings(text, result.sections, lambda label: subject_name(label, rules, long_forms),
+                               lambda lead_in: measure_in(lead_in, rules))
     diagnostics.sort(key=lambda d: (d.start, d.end, d.code))
     return Document(start=0, end=len(text), text=text, source_format=inp.format, fields=inp.fields,
                     sections=result.sections, abbreviations=abbreviations, diagnostics=diagnostics)

@@ -255,7 +255,7 @@ def explain_document(doc: Document, rules: Optional[RuleSet] = None, input_note:
             items.append(f"    made {m.kind} «{_short(m.text, 40)}» [{m.start}:{m.end}] (rule {m.rule or '-'})")
             subj = getattr(m, "subject", None)
             if subj is not None and not (node.start <= subj.start and subj.end <= node.end):
-                items.append(f"      its subject «{_short(subj.text, 40)}» [{subj.start}:{subj.end}] is the heading above")
+                items.append(f"      its subject «{_short(subj.text, 40)}» [{subj.start}:{subj.end}] is the heading or lead-in above")
         # where each made node sits in the criterion's clean text
         cmt = MappedText.build(text, [(node.start, node.end)])
         mapped = cmt.text == node.text

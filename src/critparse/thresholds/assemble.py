@@ -571,6 +571,20 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     return out
 
 
+def measure_in(text: str, rules) -> Optional[tuple[int, int]]:
+    """The span of the known measure a lead-in names ('Serum creatinine based on age/gender as
+    follows:' -> 'creatinine'): the subject-name match that ends last, other than an age (the
+    phrase 'based on age' qualifies the measure)."""
+    best = None
+    for name, search in Lexicon.of(rules).name_search:
+        if name == "age":
+            continue
+        m = search(text)
+        if m is not None and m.end() > m.start() and (best is None or m.end() > best[1]):
+            best = m.span()
+    return best
+
+
 def subject_name(text: str, rules, long_forms: dict[str, str]) -> Optional[str]:
     """The normalised name of a subject written as ``text`` (the subject-name rules, then short forms)."""
     return _name(text, Lexicon.of(rules), long_forms)
