@@ -11,7 +11,7 @@ _I = regex.IGNORECASE
 # where a subject's search stops (see boundaries): punctuation, clause words, phrases
 _PUNCT_BOUND = regex.compile(r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)")
 _WORD_TOKEN = regex.compile(r"[A-Za-z]+(?:\.[A-Za-z]\.)?")
-_MULTI_BOUND = regex.compile(r"\b(?:the\s+following|or\s+more|history\s+of|removal\s+of|use\s+of|intake\s+of|"
+_MULTI_BOUND = regex.compile(r"\b(?:the\s+following|or\s+more|out\s+of|history\s+of|removal\s+of|use\s+of|intake\s+of|"
                              r"consumption\s+of|expected\s+to|able\s+to|unable\s+to|e\.g\.|i\.e\.)", _I)
 _CLAUSE_WORDS = frozenset("""
 with without who whose which that having has have had is are was were be been being if when whereas unless except
@@ -67,7 +67,9 @@ _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|wer
           r"between|weekly|monthly|yearly|ago|old|apart|respectively|total|maximum|minimum|leading|requiring|resulting|"
           r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no|according|"
           # how often and how a dose is given ('400 mg once daily', '10 mg orally')
-          r"once|twice|thrice|orally|intravenously|subcutaneously|qd|bid|tid|qid|prn")
+          r"once|twice|thrice|orally|intravenously|subcutaneously|qd|bid|tid|qid|prn|"
+          # '≥ 8 out of a possible 12': the scale's maximum, not a counted noun
+          r"out")
 _RIGHT = regex.compile(
     r"\G\s*(?P<s>(?!(?:" + _RSTOP + r"|of)\b)[A-Za-z][\w'’+-]*"
     r"(?:\s+(?!(?:" + _RSTOP.replace("and|or|", "") + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)
