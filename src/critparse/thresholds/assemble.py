@@ -338,7 +338,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexi
                 and "\n" not in text[f.e:right[0]] and not _SCALE.search(text, left[0], left[1])
             if count_right:  # '≥ 3 nodal sites (each with a diameter > 3 cm)'
                 right = (right[0], balanced_end(text, right[0], right[1]), right[2])
-            if not count_right:
+            else:
                 right = None
         if right and (not left or right[2] or count_right or pressure or not same_as_prev or unit == "%" or unit in _DOSE_UNITS
                       or _GESTATION.match(text, f.e)):

@@ -10,9 +10,10 @@ A threshold with no subject that opens such a criterion limits what the heading 
 ending with a colon heads the criteria under it the same way when it names a known measure::
 
     Serum creatinine based on age/gender as follows:
-      -  0.6 mg/dL (1 to < 2 years of age)  Headings
-that name a part of the criteria or an organ system ('Inclusion criteria', 'Cohort B', 'Hepatic')
-name no measure and are not used.
+      -  0.6 mg/dL (1 to < 2 years of age)
+
+Headings that name a part of the criteria or an organ system ('Inclusion criteria', 'Cohort B',
+'Hepatic') name no measure and are not used.
 """
 from __future__ import annotations
 

@@ -10,9 +10,7 @@ from .lexicon import Lexicon
 from .numbers import parse_number
 from .scan import expr_start, run_rules
 from .units import normalise
-from .values import _TIME_DAYS
-
-_INCLUSIVE = frozenset({">=", "<=", "="})
+from .values import INCLUSIVE_OPS, in_time_unit
 
 _BEFORE = regex.compile(r"before|prior|preceding|previous|ahead|ago|earlier|past|last|recent", regex.I)
 _AFTER = regex.compile(r"after|following|post|next|later", regex.I)
@@ -58,12 +56,10 @@ def describe_temporal(rule, m, lex: Lexicon) -> Optional[dict[str, Any]]:
         unit_low = g("unit_low")
         if unit_low and unit_text:
             # '≥ 1 week and ≤ 6 months prior to ...': the low end in the high end's unit
-            cl = normalise(unit_low, lex.units)
-            if cl != out["unit"] and cl in _TIME_DAYS and out["unit"] in _TIME_DAYS:
-                low = round(low * _TIME_DAYS[cl] / _TIME_DAYS[out["unit"]], 4)
+            low = in_time_unit(low, normalise(unit_low, lex.units), out["unit"])
         ol, oh = g("op_low"), g("op_high")
-        lo_in = (lex.comparator(ol) in _INCLUSIVE) if ol else True
-        hi_in = (lex.comparator(oh) in _INCLUSIVE) if oh else True
+        lo_in = (lex.comparator(ol) in INCLUSIVE_OPS) if ol else True
+        hi_in = (lex.comparator(oh) in INCLUSIVE_OPS) if oh else True
         if low > value:
             if not g("low")[:1].isdigit():
                 return None  # 'twenty-one days' is one number, not the range 20 to 1

@@ -12,12 +12,20 @@ from .units import normalise
 _REF_LLN = regex.compile(r"\b(?:LLN|LNL|lower)\b", regex.I)
 _REF_INST = regex.compile(r"\binstitutional\b(?!.*\bupper\b)", regex.I)
 _REF_PRED = regex.compile(r"pred", regex.I)
-_INCLUSIVE_OPS = {">=", "<=", "="}
+INCLUSIVE_OPS = frozenset({">=", "<=", "="})
 _RANGE_SEP = regex.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*", regex.I)
 _ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", regex.I)
 _LETTER = regex.compile(r"[A-Za-z]")
 _BP = regex.compile(r"(\d{2,3})/(\d{2,3})")
 _TIME_DAYS = {"min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "a": 365.25}
+
+
+def in_time_unit(v: float, code: Optional[str], to: Optional[str]) -> float:
+    """``v`` given in the time unit ``code`` expressed in ``to`` ('6 months and 5 years': 0.5 years);
+    ``v`` itself unless both are time units and differ."""
+    if code != to and code in _TIME_DAYS and to in _TIME_DAYS:
+        return round(v * _TIME_DAYS[code] / _TIME_DAYS[to], 4)
+    return v
 
 
 def reference_of(mult: str) -> Optional[str]:
@@ -67,17 +75,15 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         ul, uh = g("unit_low"), g("unit")
         if low is not None and ul and uh:
             # '6 months and 5 years': the low end is given in the high end's unit (0.5 years)
-            cl, ch = normalise(ul, lex.units, 0), normalise(uh, lex.units, 0)
-            if cl != ch and cl in _TIME_DAYS and ch in _TIME_DAYS:
-                low = round(low * _TIME_DAYS[cl] / _TIME_DAYS[ch], 4)
+            low = in_time_unit(low, normalise(ul, lex.units, 0), normalise(uh, lex.units, 0))
         if low is None or high is None or low > high:
             return None  # '2019-03' or '5-1' is no range
         exponent = e2 or e1
         out.update(comparator="range", low=low, high=high)
         ol, oh = g("op_low"), g("op_high")
         incl = bool(g("incl"))
-        out["low_inclusive"] = (lex.comparator(ol) in _INCLUSIVE_OPS) if ol else True
-        out["high_inclusive"] = (lex.comparator(oh) in _INCLUSIVE_OPS) if oh else True
+        out["low_inclusive"] = (lex.comparator(ol) in INCLUSIVE_OPS) if ol else True
+        out["high_inclusive"] = (lex.comparator(oh) in INCLUSIVE_OPS) if oh else True
         if incl:
             out["low_inclusive"] = out["high_inclusive"] = True
     elif vals is not None:
