@@ -248,6 +248,16 @@ def _share_units(text: str, found: list[_Found]) -> None:
                 f.d["quantity"] = g.d["quantity"]
 
 
+_SEMICOLON_GAP = regex.compile(r"\s*;\s*")
+
+
+def _next_group_limit(text: str, prev: _Found, f: _Found) -> bool:
+    """'Hb ≥ 12 g/dL in women; ≥ 13 g/dL in men': a limit with no subject after a semicolon, for
+    another group of persons (both limits say for whom), is a limit of the same measure."""
+    c = _COND.match(text, prev.e)
+    return c is not None and _COND.match(text, f.e) is not None and _SEMICOLON_GAP.fullmatch(text, c.end(), f.s) is not None
+
+
 def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexicon) -> None:
     prev: Optional[_Found] = None
     n = len(text)
@@ -369,7 +379,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexi
                     # 'basal cell or stage I', 'with malignant effusion or Stage IV': the value is a
                     # category of the scale named last, not a limit of every part
                     f.subjects = f.subjects[-1:]
-        elif prev is not None and prev.subjects and (same_as_prev or _LOOSE_GAP.fullmatch(text, prev.e, f.s)):
+        elif prev is not None and prev.subjects and (same_as_prev or _LOOSE_GAP.fullmatch(text, prev.e, f.s)
+                                                     or _next_group_limit(text, prev, f)):
             f.subjects = list(prev.subjects)
             f.age = prev.age
             f.inherited = True
