@@ -515,7 +515,7 @@ def _nodes(mt, f: _Found, lex: Lexicon, long_forms: dict[str, str]) -> list[Thre
 
 
 # a subject that names blood pressure as a whole (not one of its two figures)
-_BP_NAME = regex.compile(r"\b(?:(?:arterial\s+)?(?:blood\s+)?pressures?|bp|hyper-?tension|hypo-?tension)\b", regex.I)
+_BP_NAME = regex.compile(r"\b(?:(?:arterial\s+)?(?:blood\s*)?pressures?|bp|hyper-?tension|hypo-?tension)\b", regex.I)
 _ONE_FIGURE = regex.compile(r"\b(?:systolic|diastolic|sbp|dbp|mean|map|pulse)\b", regex.I)
 
 
