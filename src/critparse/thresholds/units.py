@@ -14,7 +14,7 @@ _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³
 # UCUM codes -> pint expressions, for the codes pint reads differently
 _UCUM_TO_PINT = {
     "10*9/L": "1e9/L", "10*12/L": "1e12/L", "10*3/uL": "1e3/uL", "/uL": "1/uL", "/L": "1/L",
-    "[lb_av]": "pound", "[oz_av]": "ounce", "[in_i]": "inch", "mm[Hg]": "mmHg", "cm[H2O]": "cmH2O", "Cel": "degC", "[degF]": "degF",
+    "[lb_av]": "pound", "[oz_av]": "ounce", "[in_i]": "inch", "[mi_i]": "mile", "mm[Hg]": "mmHg", "cm[H2O]": "cmH2O", "Cel": "degC", "[degF]": "degF",
     "a": "year", "mo": "month", "wk": "week", "d": "day", "[IU]": "IU", "mL/min/{1.73_m2}": "mL/min",
 }
 
