@@ -9,6 +9,7 @@ import regex
 _SPACE = regex.compile(r"\s+")
 # 'at least 30 consecutive days', '24 calendar months', '13 completed weeks': the word qualifies the count, not the unit
 _QUALIFIER = regex.compile(r"^(?:consecutive|calendar|completed|full)\s+", regex.I)
+_RESTATED = regex.compile(r"(?<=[a-z]{4})\s*\(\s*[^()\s]{1,4}\s*\)$", regex.I)
 _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*", regex.I)
 
 # UCUM codes -> pint expressions, for the codes pint reads differently
@@ -73,6 +74,9 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
     for rule in unit_rules:
         if rule.regex.fullmatch(t):
             return rule.ucum
+    short = _RESTATED.search(t)
+    if short:  # 'kilograms (kg)': the spelled-out unit restated by its symbol
+        return _normalise(t[:short.start()], unit_rules, exponent)
     m = _E_PREFIX.match(t)
     if m:  # an unusual power of ten: keep it in the code
         rest = _normalise(t[m.end():], unit_rules)
