@@ -328,3 +328,13 @@ def test_thresholds_phrasings_temporal_window_with_two_ends(text, low, high, lo_
 def test_thresholds_phrasings_number_word_with_hyphen_is_one_number():
     (t,) = run("no earlier than twenty-one days before screening").temporals
     assert (t.value, t.low, t.high) == (21.0, None, None)
+
+
+@pytest.mark.parametrize("text,comparator,value", [
+    ("Patients must be at least 18 years of age but no older than 85 years", "<=", 85.0),
+    ("Presence of acute gout flare for no longer than 5 days", "<=", 5.0),
+    ("patient not younger than 2 years of age", ">=", 2.0),
+    ("serology test results not older than 3 months are accepted", "<=", 3.0),
+], ids=["no_older_than", "no_longer_than", "not_younger_than", "not_older_than_months"])
+def test_thresholds_phrasings_negated_comparison_words(text, comparator, value):
+    one(text, comparator=comparator, value=value)
