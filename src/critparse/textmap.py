@@ -31,7 +31,9 @@ _SINGLES = ("\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
 _SPECIAL = re.compile(
     # HTML character references left in exported text ('HbA1c &gt; 6.5%', escaped as '\\&gt;' in
     # markdown): one character each
-    r"\\?&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
+    # (two branches with a literal first character each, so the engine can scan for those)
+    r"&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
+    r"|\\&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
     r"|\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
     r"|[ \t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n]{2,}"  # whitespace runs
     "|[" + _SINGLES + "]"
