@@ -11,7 +11,7 @@ _I = regex.IGNORECASE
 # where a subject's search stops (see boundaries): punctuation, clause words, phrases
 _PUNCT_BOUND = regex.compile(r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)")
 _WORD_TOKEN = regex.compile(r"[A-Za-z]+(?:\.[A-Za-z]\.)?")
-_MULTI_BOUND = regex.compile(r"\b(?:the\s+following|or\s+more|out\s+of|history\s+of|removal\s+of|use\s+of|intake\s+of|"
+_MULTI_BOUND = regex.compile(r"\b(?:the\s+following|or\s+more|out\s+of(?:\s+(?:a|the))?(?:\s+(?:possible|maximum|total))?(?:\s+(?:score\s+)?of)?(?:\s+\d+(?:\.\d+)?\b)?|history\s+of|removal\s+of|use\s+of|intake\s+of|"
                              r"consumption\s+of|expected\s+to|able\s+to|unable\s+to|e\.g\.|i\.e\.)", _I)
 _CLAUSE_WORDS = frozenset("""
 with without who whose which that having has have had is are was were be been being if when whereas unless except
