@@ -60,10 +60,7 @@ def describe_temporal(rule, m, lex: Lexicon) -> Optional[dict[str, Any]]:
         ol, oh = g("op_low"), g("op_high")
         lo_in = (lex.comparator(ol) in INCLUSIVE_OPS) if ol else True
         hi_in = (lex.comparator(oh) in INCLUSIVE_OPS) if oh else True
-        if low > value:
-            if not g("low")[:1].isdigit():
-                return None  # 'twenty-one days' is one number, not the range 20 to 1
-            # '90-50 days prior to entry': the window from 50 to 90 days before
+        if low > value:  # '90-50 days prior to entry': the window from 50 to 90 days before
             low, value, lo_in, hi_in = value, low, hi_in, lo_in
         out.update(comparator="range", value=None, low=low, high=value, low_inclusive=lo_in, high_inclusive=hi_in)
     return out
