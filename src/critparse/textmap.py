@@ -28,12 +28,13 @@ _FOLD = {
 # the ``regex`` module and the standard one scans it faster)
 _SINGLES = ("\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
             "\uff1b\uff1a\uff08\uff09\uff0c\uff0e\uff1c\uff1e\uff1d\uff05\uff0d\u3001\u3002\uff01\uff1f\uff3b\uff3d\u02c2\u02c3")
+# HTML character references left in exported text ('HbA1c &gt; 6.5%', escaped as '\\&gt;' in markdown):
+# one character each
+_ENTITY = r"&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
 _SPECIAL = re.compile(
-    # HTML character references left in exported text ('HbA1c &gt; 6.5%', escaped as '\\&gt;' in
-    # markdown): one character each
-    # (two branches with a literal first character each, so the engine can scan for those)
-    r"&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
-    r"|\\&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
+    # (a reference and its escaped form are two branches with a literal first character each, so the
+    # engine can scan for those characters)
+    _ENTITY + r"|\\" + _ENTITY +
     r"|\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
     r"|[ \t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n]{2,}"  # whitespace runs
     "|[" + _SINGLES + "]"
