@@ -198,9 +198,10 @@ def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional
 _AGE_WORDS = regex.compile(r"(?<!gestational\s)\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
                         r"females?|participants?|volunteers?|adolescents?|elderly|infants?|boys|girls|persons?|people|"
                         r"individuals?|recipients?|donors?|healthy)\b", regex.I)
-_NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|past|than|least|after|before)\s*\Z",
+_NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|past|than|least|after|before)\s*(?:(?:a|an|the)\s+)?\Z",
                                 regex.I)
 _GESTATION = regex.compile(r"\s*(?:\)\s*)?(?:of\s+|in\s+)?(?P<s>gestation(?:al\s+age)?|duration|pregnancy)\b", regex.I)
+_AGE_LAST = regex.compile(r"\bage[sd]?(?=\s*:?\s*\Z)", regex.I)
 _AGE_IN_EXPR = regex.compile(r"\bage[sd]?\b(?!\s+(?:of\s+)?(?:onset|at\b))", regex.I)
 _DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
@@ -333,8 +334,13 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexi
         count_right = False
         if right is None and (not left or (not left[2] and not unit) or unit == "a"):
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
-            if right and unit == "a" and left and not right[2]:
-                right = None
+            if right and unit == "a" and left:
+                if not right[2]:
+                    right = None
+                else:  # 'Men or women age ≥ 18 years old': the age named before the value, 'old' only repeats it
+                    named = _AGE_LAST.search(text, left[0], left[1])
+                    if named:
+                        right = (named.start(), named.end(), True)
         elif right is None and left and not unit and f.e < n and text[f.e] == " " and not f.d.get("reference") \
                 and _SMALL_COUNT(f.d.get("value")) and (
                     (op and f.d.get("comparator") not in (None, "=", "range") and f.d.get("quantity") is None
