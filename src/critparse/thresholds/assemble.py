@@ -68,6 +68,11 @@ _COND = regex.compile(
     r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\bor\s*[<>≤≥]))", regex.I)
 _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
 _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", regex.I)
+# '..., over the prior 24 hours, of 6 or less': only a linking word between a window and the value after it
+_THROUGH_WINDOW = regex.compile(r"\s*,?\s*(?:of|is|was|(?:must|should|will)\s+be|:)\s*", regex.I)
+_TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
+# 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
+_GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]\s*")
 _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z", regex.I)
 
 
@@ -259,7 +264,8 @@ def _next_group_limit(text: str, prev: _Found, f: _Found) -> bool:
     return c is not None and _COND.match(text, f.e) is not None and _SEMICOLON_GAP.fullmatch(text, c.end(), f.s) is not None
 
 
-def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexicon) -> None:
+def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]], lex: Lexicon) -> None:
+    """``stops``: the spans of the temporal windows (a subject is not searched across one)."""
     prev: Optional[_Found] = None
     n = len(text)
     for f in found:
@@ -285,8 +291,17 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[int], lex: Lexi
             f.subjects = [pts]
             prev = f
             continue
-        lb = max([x for x in stops if x <= f.s] + [prev.e if prev else 0])
+        lb = max([e for _, e in stops if e <= f.s] + [prev.e if prev else 0])
         left = left_subject(text, lb, f.s)
+        if left is None and _THROUGH_WINDOW.fullmatch(text, lb, f.s):
+            ws = [w for w, e in stops if e == lb]
+            if ws:  # 'pain score over the last 24 hours of > 4': the subject is written before the window
+                lb2 = max([e for _, e in stops if e <= ws[0]] + [prev.e if prev and prev.e <= ws[0] else 0])
+                left = left_subject(text, lb2, ws[0])
+                if left:  # ('Serum creatinine performed within 4 weeks ... must be ...': the test, not its doing)
+                    act = _TIMED_ACTION.search(text, left[0], left[1])
+                    le = act.start() if act else left[1]
+                    left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
         if getattr(f.rule, "quantity", None) == "grade" and (left is None or grading_only(text, left[0], left[1])):
             event = event_after_grade(text, f.e, min(n, f.e + 80))
             if event:  # 'Patients with ≥ grade 2 (CTC 3.0) neuropathy', 'CTCAE grade ≥ 2 neuropathy'
@@ -449,7 +464,8 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
         if roots:
             p = roots[-1]
             last = p.alts[-1] if p.alts else p
-            gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s))
+            gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s)) \
+                or (f.cond and not f.subjects and _GAP_SEMI_BRACKET.fullmatch(text, last.e, f.s))
             if not gap_ok and f.subjects and not f.inherited and f.subjects[0][0] > last.e:
                 gap_ok = _GAP_OR.fullmatch(text, last.e, f.subjects[0][0])
             if gap_ok and (f.inherited or f.cond or p.subjects) and not _other_quantity(last, f):
@@ -554,7 +570,7 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
         out.diagnostics.append(Diagnostic(code="W201", message="threshold patterns timed out on this criterion",
                                           start=a, end=b, severity="warning"))
         return out
-    stops = [t[1] for t in temps if not any(f.s < t[1] and t[0] < f.e for f in found)]
+    stops = [(t[0], t[1]) for t in temps if not any(f.s < t[1] and t[0] < f.e for f in found)]
     found = _drop_restatements(text, found)
     _share_units(text, found)
     _attach_subjects(text, found, stops, lex)
