@@ -70,6 +70,10 @@ _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\
 _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", regex.I)
 # '..., over the prior 24 hours, of 6 or less': only a linking word between a window and the value after it
 _THROUGH_WINDOW = regex.compile(r"\s*,?\s*(?:of|is|was|(?:must|should|will)\s+be|:)\s*", regex.I)
+_OF_GRADE = regex.compile(r"\s+(?:of|to|at)\s+(?:(?:NCI[- ])?CTCAE?\s+)?grades?\s*\Z", regex.I)
+_CHANGE_TAIL = regex.compile(r"(?:\A|\s+)(?:(?:has|have|had|must|should|be|been|not|fully|completely)\s+)*(?:resolved|"
+                              r"recovered|regressed|returned|improved|decreased|reduced|recovery|resolution|regression|"
+                              r"return|improvement|evidence|equivalent)\s*\Z", regex.I)
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
 _GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]\s*")
@@ -302,6 +306,13 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     act = _TIMED_ACTION.search(text, left[0], left[1])
                     le = act.start() if act else left[1]
                     left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
+        if left and getattr(f.rule, "quantity", None) == "grade":
+            og = _OF_GRADE.search(text, left[0], left[1])
+            if og and og.start() > left[0]:  # 'peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1'
+                # ('resolved to Grade ≤ 1': what is left is how the event changed, no subject)
+                ch = _CHANGE_TAIL.search(text[left[0]:og.start()])
+                le = left[0] + ch.start() if ch else og.start()
+                left = (left[0], le, left[2]) if le > left[0] else None
         if getattr(f.rule, "quantity", None) == "grade" and (left is None or grading_only(text, left[0], left[1])):
             event = event_after_grade(text, f.e, min(n, f.e + 80))
             if event:  # 'Patients with ≥ grade 2 (CTC 3.0) neuropathy', 'CTCAE grade ≥ 2 neuropathy'

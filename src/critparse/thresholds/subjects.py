@@ -12,7 +12,7 @@ _I = regex.IGNORECASE
 _PUNCT_BOUND = regex.compile(r"[;:\[\]{}=]|,(?!\d)|\.(?:\s|$)|\s[-–]\s|\((?=[^()]*\Z)")
 _WORD_TOKEN = regex.compile(r"[A-Za-z]+(?:\.[A-Za-z]\.)?")
 _MULTI_BOUND = regex.compile(r"\b(?:the\s+following|or\s+more|out\s+of(?:\s+(?:a|the))?(?:\s+(?:possible|maximum|total))?(?:\s+(?:score\s+)?of)?(?:\s+\d+(?:\.\d+)?\b)?|history\s+of|removal\s+of|use\s+of|intake\s+of|"
-                             r"consumption\s+of|expected\s+to|able\s+to|unable\s+to|e\.g\.|i\.e\.)", _I)
+                             r"consumption\s+of|expected\s+to|able\s+to|unable\s+to|recover(?:ed|y)\s+from|e\.g\.|i\.e\.)", _I)
 _CLAUSE_WORDS = frozenset("""
 with without who whose which that having has have had is are was were be been being if when whereas unless except
 as by must should shall will would can could may defined according showing show shows confirm confirms confirmed
@@ -39,7 +39,7 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
         if (w in _CLAUSE_WORDS or w.startswith(_CLAUSE_PREFIXES)) and not (
                 w == "who" and _WHO_SCALE.match(masked, m.start())):
             out.append((base + m.start(), base + m.end(), m.group()))
-    if "of" in masked or "to" in masked or "more" in masked or "following" in masked or "." in masked:
+    if "of" in masked or "to" in masked or "more" in masked or "following" in masked or "." in masked or "from" in masked:
         out.extend((base + m.start(), base + m.end(), m.group()) for m in _MULTI_BOUND.finditer(masked))
     out.sort(key=lambda b: (b[1], b[0]))
     return out
@@ -298,7 +298,15 @@ def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
         return [(s, e)]
     if len(parts) == 2 and _MODIFIER.fullmatch(text, *parts[0]) and len(text[parts[1][0]:parts[1][1]].split()) >= 2:
         return [(s, e)]  # 'Primary or secondary amenorrhea': two modifiers of one head, one subject
+    if _INSTRUMENT_HEAD.search(text, *parts[-1]) and all(_TITLE_WORDS.fullmatch(text, a, b) for a, b in parts):
+        return [(s, e)]  # 'Eczema Area and Severity Index (EASI) score': the name of one instrument
     return parts
+
+
+# a capitalised name ending in what names an instrument (a conjunction inside it is part of the name)
+_INSTRUMENT_HEAD = regex.compile(r"\b(?:Index|Scale|Score|Questionnaire|Inventory|Assessment|Rating|Survey|Test)\b")
+_TITLE_WORD = r"(?:[A-Z][\w'-]*|\([^()]*\)|score|scale|index|of|the|for|in)"
+_TITLE_WORDS = regex.compile(_TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r")*")
 
 
 _DOSE_OF = regex.compile(r"\G\s*(?:of\s+)?(?P<s>(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w-]{2,}(?:\s+(?!(?:" + _RSTOP + r"|or|and)\b)[A-Za-z][\w-]*)?)", _I)
