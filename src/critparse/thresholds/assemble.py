@@ -308,11 +308,12 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
         if left and getattr(f.rule, "quantity", None) == "grade":
             og = _OF_GRADE.search(text, left[0], left[1])
-            if og and og.start() > left[0]:  # 'peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1'
-                # ('resolved to Grade ≤ 1': what is left is how the event changed, no subject)
-                ch = _CHANGE_TAIL.search(text[left[0]:og.start()])
-                le = left[0] + ch.start() if ch else og.start()
-                left = (left[0], le, left[2]) if le > left[0] else None
+            le = og.start() if og and og.start() > left[0] else left[1]
+            ch = _CHANGE_TAIL.search(text[left[0]:le])
+            if ch:  # 'resolved to Grade ≤ 1', 'has not recovered to less than Grade 2': how the event changed
+                le = left[0] + ch.start()
+            # ('peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1': the event, not 'of grade')
+            left = (left[0], le, left[2]) if le > left[0] else None
         if getattr(f.rule, "quantity", None) == "grade" and (left is None or grading_only(text, left[0], left[1])):
             event = event_after_grade(text, f.e, min(n, f.e + 80))
             if event:  # 'Patients with ≥ grade 2 (CTC 3.0) neuropathy', 'CTCAE grade ≥ 2 neuropathy'

@@ -474,6 +474,10 @@ def points_on_scale(text: str, vs: int, ve: int, rb: int) -> Optional[tuple[int,
     return _trim_tail(text, s, e)
 
 
+# what follows a value but names nothing it limits: '≤ grade 1 prior to enrollment', '≤ grade 1 or baseline'
+_NOT_NOUN = regex.compile(r"(?:prior\s+to|baseline)\b", _I)
+
+
 def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple[int, int, bool]]:
     """The subject written after a value: ('of age' -> age) or a short noun phrase for counts."""
     m = _AGE_RIGHT.match(text, ve, rb)
@@ -482,7 +486,7 @@ def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple
     if want_age:
         return None
     m = _RIGHT.match(text, ve, rb)
-    if m:
+    if m and not _NOT_NOUN.match(text, m.start("s"), rb):
         s, e = m.span("s")
         t = _RIGHT_TAIL.search(text, s, e)
         if t:
