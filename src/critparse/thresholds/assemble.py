@@ -74,6 +74,7 @@ _OF_GRADE = regex.compile(r"\s+(?:of|to|at)\s+(?:(?:NCI[- ])?CTCAE?\s+)?grades?\
 _CHANGE_TAIL = regex.compile(r"(?:\A|\s+)(?:(?:has|have|had|must|should|be|been|not|fully|completely)\s+)*(?:resolved|"
                               r"recovered|regressed|returned|improved|decreased|reduced|recovery|resolution|regression|"
                               r"return|improvement|evidence|equivalent)\s*\Z", regex.I)
+_EQUIVALENT = regex.compile(r"(?<=\bequivalents?)|\s+equivalents?\b", regex.I)  # after the dose noun
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
 _GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]\s*")
@@ -335,7 +336,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             right = (pressure[0], pressure[1], False)
         if right is None and unit in _DOSE_UNITS:
             dose = dose_of(text, f.e, min(n, f.e + 40))
-            if dose:
+            if dose and not (left and _EQUIVALENT.match(text, dose[1])):
+                # (not '60 mg/day of morphine equivalents': a reference drug, the opioid use before it is limited)
                 right = (dose[0], dose[1], False)
         if right is None and unit == "%":
             pct = percent_of(text, f.e, min(n, f.e + 50))
