@@ -75,6 +75,12 @@ _CHANGE_TAIL = regex.compile(r"(?:\A|\s+)(?:(?:has|have|had|must|should|be|been|
                               r"recovered|regressed|returned|improved|decreased|reduced|recovery|resolution|regression|"
                               r"return|improvement|evidence|equivalent)\s*\Z", regex.I)
 _EQUIVALENT = regex.compile(r"(?<=\bequivalents?)|\s+equivalents?\b", regex.I)  # after the dose noun
+_NO_SUBJECT = frozenset('''
+obtained performed taken done used administered discovered measured drawn collected assessed allowed unchanged ongoing apart preceding
+accurately approximately example eg e.g. e.g there they those his her their one case past above average known
+outside minus times occasions criteria equivalent dl millimole
+'''.split())
+_AFTER_PAREN = regex.compile(r"\s*,?\s*(?:(?:is|are|was|were|of|(?:must|should|will)\s+be)\s*)?", regex.I)
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
 _GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]\s*")
@@ -298,6 +304,14 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             continue
         lb = max([e for _, e in stops if e <= f.s] + [prev.e if prev else 0])
         left = left_subject(text, lb, f.s)
+        if (left is None or text[left[0]:left[1]].lower() in _NO_SUBJECT) and prev is not None and lb == prev.e:
+            c = text.find(")", prev.e, f.s)
+            k = text.rfind("(", 0, prev.s)
+            if c >= 0 and k >= 0 and ")" not in text[k:prev.s] and _AFTER_PAREN.fullmatch(text, c + 1, f.s):
+                # 'PTH determinations (drawn at least 2 days apart) > 300 pg/mL': the value before sits in a
+                # parenthesis that has closed; the subject is written before the parenthesis
+                lb2 = max([e for _, e in stops if e <= k] + [g.e for g in found if g.e <= k] + [0])
+                left = left_subject(text, lb2, k)
         if left is None and _THROUGH_WINDOW.fullmatch(text, lb, f.s):
             ws = [w for w, e in stops if e == lb]
             if ws:  # 'pain score over the last 24 hours of > 4': the subject is written before the window
@@ -438,6 +452,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
         counted = _COUNTABLE.match(f.d["_unit"][0]) if not f.subjects and f.d.get("_unit") and f.d["_unit"][2] else None
         if counted:  # '>20 cigarettes per day': the unit's noun is what is counted
             f.subjects = [(f.d["_unit"][2][0], f.d["_unit"][2][0] + counted.end())]
+        if f.subjects and not f.age:
+            # a lone participle, pronoun or linking word names nothing ('obtained at least 7 days apart',
+            # 'they had been taking it for less than 1 year', 'in which case up to 5 x ULN')
+            f.subjects = [(a, b) for a, b in f.subjects if text[a:b].lower() not in _NO_SUBJECT]
         if not f.subjects and not f.age and _person_age(text, f, lb, prev):
             f.age = True
         prev = f
