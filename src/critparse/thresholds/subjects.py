@@ -257,7 +257,8 @@ def extend_list(text: str, lb: int, s: int, conjunction: bool = False) -> int:
 
 # one adjective or specimen ('primary', 'histologic', 'systolic', 'plasma'): it modifies the noun of the next part
 _MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|subacute|chronic|new|newly|recurrent|persistent|"
-                          r"unresolved|active|total|direct|free|fasting|random|mean|minimum|maximum|"
+                          r"unresolved|active|total|direct|free|fasting|random|mean|minimum|maximum|calculated|measured|estimated|"
+                          r"corrected|predicted|documented|confirmed|symptomatic|asymptomatic|"
                           r"plasma|serum|blood|urine|whole\s+blood|capillary|venous|arterial|"
                           r"[A-Za-z]{2,}(?:ic|al|ary|ous|ive))", _I)
 # a subject naming a scale ('stage', 'AV block grade'): the value is its category, not every list item's
