@@ -47,7 +47,7 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
 
 # ('least': 'at' ended the search in 'at least one dimension >= 10 mm')
 # (a preposition only before a space: 'on a stable dose' -> 'stable dose', but 'in-situ hybridization' stays)
-_LEAD = regex.compile(r"(?:\s|[,.)\-–/]|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
+_LEAD = regex.compile(r"(?:\s|[,.)\-–/]|['’]s\b|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
                       r"least(?:\s+(?:one|1|a|an))?)\b|\b(?:on|in|for|to|from|by)(?=\s))+", _I)
 _TRAIL = regex.compile(r"(?:\s|[,(:=\-–]|\b(?:of|is|are|was|were|be|been|the|a|an|both|all|each|either|must|should|than|"
                        r"at|in|on|to|for|by|as|from|between|within|ranging|range|measured|value|values|"
