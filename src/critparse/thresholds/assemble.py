@@ -82,7 +82,8 @@ outside minus times occasions criteria equivalent dl millimole
 '''.split())
 _AFTER_PAREN = regex.compile(r"\s*,?\s*(?:(?:is|are|was|were|of|(?:must|should|will)\s+be)\s*)?", regex.I)
 # a predicate adjective left as the subject of a duration, and the copula before it
-_PREDICATE = regex.compile(r"(?:stable|unchanged|constant|present|ongoing|controlled|well[- ]controlled|stabilised|stabilized)", regex.I)
+_PREDICATE = regex.compile(r"(?:stable|unchanged|constant|present|ongoing|controlled|well[- ]controlled|stabilised|stabilized|"
+                           r"diagnosed|treated|established|documented)", regex.I)
 _COPULA_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:is|are|was|were|be|been|being|has|have|had|to|must|should|will|would|"
                                r"remain(?:s|ed)?|kept|been|being|already)\s+)*\Z", regex.I)
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
@@ -325,7 +326,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     act = _TIMED_ACTION.search(text, left[0], left[1])
                     le = act.start() if act else left[1]
                     left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
-        if left and _PREDICATE.fullmatch(text, left[0], left[1]):
+        if left and _PREDICATE.fullmatch(text, left[0], left[1]) and _FOR_DURATION.search(text, max(0, f.s - 30), f.s):
             v = _COPULA_BEFORE.search(text, lb, left[0])
             head = left_subject(text, lb, v.start()) if v else None
             if head:  # 'the dose of MTX had to have been stable for at least 6 weeks': what is stable

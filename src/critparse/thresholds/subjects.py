@@ -166,6 +166,9 @@ _PAREN_ONLY = regex.compile(r"\s*\([^()]*\)\s*")
 _NUMBER_WORD = regex.compile(r"\s*\(\s*[<>≤≥=]?\s*\d")
 
 
+_AMOUNT_OF = regex.compile(r"(?P<noun>intake|consumption|use)\s+of\Z", _I)
+
+
 def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]:
     """The subject written before a value starting at ``vs``; ``lb`` is where the search stops.
 
@@ -214,6 +217,9 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
             break
         hops += 1
         end = b[0]
+        am = _AMOUNT_OF.match(b[2]) if e <= s else None
+        if am:  # 'an average weekly intake of > 21 units': nothing after 'intake of', the intake is limited
+            end = b[0] + am.end("noun")
     if fallback:
         return _strip(text, _limit_words(masked, ws, *fallback), fallback[1])[0], fallback[1], False
     return None
