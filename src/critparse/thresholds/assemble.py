@@ -86,6 +86,9 @@ _PREDICATE = regex.compile(r"(?:stable|unchanged|constant|present|ongoing|contro
                            r"diagnosed|treated|established|documented)", regex.I)
 _COPULA_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:is|are|was|were|be|been|being|has|have|had|to|must|should|will|would|"
                                r"remain(?:s|ed)?|kept|been|being|already)\s+)*\Z", regex.I)
+_MEASURE_VERB = regex.compile(r"(?:measures|measuring|measured|measure|reaching|reaches|extending|extends)", regex.I)
+_MEASURE_TAIL = regex.compile(r"\s+(?:that\s+|which\s+)?(?:measures|measuring|measured)\s*\Z", regex.I)
+_RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:is|are|was|were|must|should|will|can|be|been)\s+)*\Z", regex.I)
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
 _GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]\s*")
@@ -326,6 +329,15 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     act = _TIMED_ACTION.search(text, left[0], left[1])
                     le = act.start() if act else left[1]
                     left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
+        if left and _MEASURE_VERB.fullmatch(text, left[0], left[1]):
+            v = _RELATIVE_BEFORE.search(text, lb, left[0])
+            head = left_subject(text, lb, v.start()) if v else None
+            if head:  # 'a lesion that measures ≥ 2.0 cm': the lesion is measured
+                left = head
+        elif left:
+            mt_ = _MEASURE_TAIL.search(text[left[0]:left[1]])
+            if mt_ and mt_.start() > 0:  # 'a tumour measuring > 5 cm'
+                left = (left[0], left[0] + mt_.start(), left[2])
         if left and _PREDICATE.fullmatch(text, left[0], left[1]) and _FOR_DURATION.search(text, max(0, f.s - 30), f.s):
             v = _COPULA_BEFORE.search(text, lb, left[0])
             head = left_subject(text, lb, v.start()) if v else None
