@@ -279,8 +279,14 @@ _SEMICOLON_GAP = regex.compile(r"\s*;\s*")
 def _next_group_limit(text: str, prev: _Found, f: _Found) -> bool:
     """'Hb ≥ 12 g/dL in women; ≥ 13 g/dL in men': a limit with no subject after a semicolon, for
     another group of persons (both limits say for whom), is a limit of the same measure."""
+    if _GROUP_GAP.fullmatch(text, prev.e, f.s):
+        return True  # 'Creatinine: Men: ≤ 1.4 mg/dl; Women: ≤ 1.2 mg/dl', '<45 bpm (Males); <50 bpm (Females)'
     c = _COND.match(text, prev.e)
     return c is not None and _COND.match(text, f.e) is not None and _SEMICOLON_GAP.fullmatch(text, c.end(), f.s) is not None
+
+
+_GROUP_GAP = regex.compile(r"\s*(?:[(\[]\s*(?:" + PERSON_WORDS + r")\s*[)\]]\s*)?[;,]\s*(?:" + PERSON_WORDS + r")\s*:\s*"
+                           r"|\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*)?[(\[]\s*(?:" + PERSON_WORDS + r")\s*[)\]]\s*;\s*", regex.I)
 
 
 def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]], lex: Lexicon) -> None:
