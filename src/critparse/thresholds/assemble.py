@@ -84,11 +84,12 @@ _AFTER_PAREN = regex.compile(r"\s*,?\s*(?:(?:is|are|was|were|of|(?:must|should|w
 # a predicate adjective left as the subject of a duration, and the copula before it
 _PREDICATE = regex.compile(r"(?:stable|unchanged|constant|present|ongoing|controlled|well[- ]controlled|stabilised|stabilized|"
                            r"diagnosed|treated|established|documented)", regex.I)
-_COPULA_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:is|are|was|were|be|been|being|has|have|had|to|must|should|will|would|"
+_COPULA_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:is|are|was|were|be|been|being|has|have|had|to|must|should|will|would|if|when|"
                                r"remain(?:s|ed)?|kept|been|being|already)\s+)*\Z", regex.I)
 _MEASURE_VERB = regex.compile(r"(?:measures|measuring|measured|measure|reaching|reaches|extending|extends)", regex.I)
 _MEASURE_TAIL = regex.compile(r"\s+(?:that\s+|which\s+)?(?:measures|measuring|measured)\s*\Z", regex.I)
 _RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:is|are|was|were|must|should|will|can|be|been)\s+)*\Z", regex.I)
+_COMMA_BEFORE = regex.compile(r"\s*,\s*\Z")
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
 _GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]\s*")
@@ -344,7 +345,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             mt_ = _MEASURE_TAIL.search(text[left[0]:left[1]])
             if mt_ and mt_.start() > 0:  # 'a tumour measuring > 5 cm'
                 left = (left[0], left[0] + mt_.start(), left[2])
-        if left and _PREDICATE.fullmatch(text, left[0], left[1]) and _FOR_DURATION.search(text, max(0, f.s - 30), f.s):
+        if left and _PREDICATE.fullmatch(text, left[0], left[1]) and (
+                f.d.get("unit") not in _DURATION_UNITS or _FOR_DURATION.search(text, max(0, f.s - 30), f.s)):
+            # (a duration only after 'for': 'diagnosed at least 3 months prior to Visit 1' stays a window)
             v = _COPULA_BEFORE.search(text, lb, left[0])
             head = left_subject(text, lb, v.start()) if v else None
             if head:  # 'the dose of MTX had to have been stable for at least 6 weeks': what is stable
@@ -363,6 +366,11 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 f.subjects = [event]
                 prev = f
                 continue
+            if left is not None:
+                cm = _COMMA_BEFORE.search(text, lb, left[0])
+                ev = left_subject(text, lb, cm.start()) if cm else None
+                if ev and not grading_only(text, ev[0], ev[1]):
+                    left = ev  # 'Diarrhea, grade 1 or greater': the event named before the comma
         same_as_prev = prev is not None and prev.subjects and _GAP_SAME.fullmatch(text, prev.e, f.s)
         if left and same_as_prev and left[0] < prev.e:
             left = None
