@@ -60,6 +60,14 @@ def test_phrasings_alternative_limit_with_condition():
     assert alt.subject.name == "alanine aminotransferase"
 
 
+def test_phrasings_alternative_limit_of_each_shared_subject():
+    # 'AST/ALT ≤ 2.5 x ULN (≤ 5 x ULN ...)': each subject's node carries its own alternative only
+    found = run("AST/ALT ≤ 2.5 × ULN (≤ 5 × ULN if liver metastases)").thresholds
+    assert [t.subject.name for t in found] == ["aspartate aminotransferase", "alanine aminotransferase"]
+    for t in found:
+        assert [(a.value, a.subject.name) for a in t.alternatives] == [(5, t.subject.name)]
+
+
 def test_phrasings_alternative_limit_for_a_condition():
     t = one("bilirubin ≤1.5× ULN or ≤3× ULN for Gilbert's syndrome", value=1.5)
     assert [(a.value, a.condition.text) for a in t.alternatives] == [(3, "for Gilbert's syndrome")]

@@ -660,8 +660,12 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     for root in _link_alternatives(text, found):
         nodes = _nodes(mt, root, lex, long_forms)
         alts = [n for a in root.alts for n in _nodes(mt, a, lex, long_forms)]
+        shared = {(n.subject.start, n.subject.end) for n in nodes if n.subject} if len(nodes) > 1 else set()
         for n in nodes:
-            n.alternatives = list(alts)
+            # 'AST/ALT ≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)': AST's alternative is AST's, not ALT's
+            own = (n.subject.start, n.subject.end) if n.subject else None
+            n.alternatives = [a for a in alts if not (a.subject and (a.subject.start, a.subject.end) in shared
+                                                      and (a.subject.start, a.subject.end) != own)]
         out.thresholds.extend(nodes)
     try:
         out.lists = find_variant_lists(mt, lex)
