@@ -286,7 +286,8 @@ def _next_group_limit(text: str, prev: _Found, f: _Found) -> bool:
     return c is not None and _COND.match(text, f.e) is not None and _SEMICOLON_GAP.fullmatch(text, c.end(), f.s) is not None
 
 
-_GROUP_GAP = regex.compile(r"\s*(?:[(\[]\s*(?:" + PERSON_WORDS + r")\s*[)\]]\s*)?[;,]\s*(?:" + PERSON_WORDS + r")\s*:\s*"
+_GROUP_GAP = regex.compile(r"\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*){0,2}(?:;\s*(?:" + PERSON_WORDS + r")\s*:?|,\s*(?:"
+                           + PERSON_WORDS + r")\s*:)\s*"
                            r"|\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*)?[(\[]\s*(?:" + PERSON_WORDS + r")\s*[)\]]\s*;\s*", regex.I)
 
 
