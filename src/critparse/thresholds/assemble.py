@@ -291,6 +291,55 @@ _GROUP_GAP = regex.compile(r"\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*){0,2}(?:;\s*(?
                            r"|\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*)?[(\[]\s*(?:" + PERSON_WORDS + r")\s*[)\]]\s*;\s*", regex.I)
 
 
+def _refine_left(text: str, f: _Found, left, lb: int, prev: Optional[_Found], found: list[_Found],
+                 stops: list[tuple[int, int]]):
+    """The words before a value, when they are no subject on their own, stepped back or trimmed to
+    what the value limits: across a closed parenthesis holding another value, across a time window,
+    before a measuring verb or a predicate adjective, or less the grading words of a grade."""
+    if (left is None or text[left[0]:left[1]].lower() in _NO_SUBJECT) and prev is not None and lb == prev.e:
+        c = text.find(")", prev.e, f.s)
+        k = text.rfind("(", 0, prev.s)
+        if c >= 0 and k >= 0 and ")" not in text[k:prev.s] and _AFTER_PAREN.fullmatch(text, c + 1, f.s):
+            # 'PTH determinations (drawn at least 2 days apart) > 300 pg/mL': the value before sits in a
+            # parenthesis that has closed; the subject is written before the parenthesis
+            lb2 = max([e for _, e in stops if e <= k] + [g.e for g in found if g.e <= k] + [0])
+            left = left_subject(text, lb2, k)
+    if left is None and _THROUGH_WINDOW.fullmatch(text, lb, f.s):
+        ws = [w for w, e in stops if e == lb]
+        if ws:  # 'pain score over the last 24 hours of > 4': the subject is written before the window
+            lb2 = max([e for _, e in stops if e <= ws[0]] + [prev.e if prev and prev.e <= ws[0] else 0])
+            left = left_subject(text, lb2, ws[0])
+            if left:  # ('Serum creatinine performed within 4 weeks ... must be ...': the test, not its doing)
+                act = _TIMED_ACTION.search(text, left[0], left[1])
+                le = act.start() if act else left[1]
+                left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
+    if left and _MEASURE_VERB.fullmatch(text, left[0], left[1]):
+        v = _RELATIVE_BEFORE.search(text, lb, left[0])
+        head = left_subject(text, lb, v.start()) if v else None
+        if head:  # 'a lesion that measures ≥ 2.0 cm': the lesion is measured
+            left = head
+    elif left:
+        mt_ = _MEASURE_TAIL.search(text[left[0]:left[1]])
+        if mt_ and mt_.start() > 0:  # 'a tumour measuring > 5 cm'
+            left = (left[0], left[0] + mt_.start(), left[2])
+    if left and _PREDICATE.fullmatch(text, left[0], left[1]) and (
+            f.d.get("unit") not in _DURATION_UNITS or _FOR_DURATION.search(text, max(0, f.s - 30), f.s)):
+        # (a duration only after 'for': 'diagnosed at least 3 months prior to Visit 1' stays a window)
+        v = _COPULA_BEFORE.search(text, lb, left[0])
+        head = left_subject(text, lb, v.start()) if v else None
+        if head:  # 'the dose of MTX had to have been stable for at least 6 weeks': what is stable
+            left = head
+    if left and getattr(f.rule, "quantity", None) == "grade":
+        og = _OF_GRADE.search(text, left[0], left[1])
+        le = og.start() if og and og.start() > left[0] else left[1]
+        ch = _CHANGE_TAIL.search(text[left[0]:le])
+        if ch:  # 'resolved to Grade ≤ 1', 'has not recovered to less than Grade 2': how the event changed
+            le = left[0] + ch.start()
+        # ('peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1': the event, not 'of grade')
+        left = (left[0], le, left[2]) if le > left[0] else None
+    return left
+
+
 def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]], lex: Lexicon) -> None:
     """``stops``: the spans of the temporal windows (a subject is not searched across one)."""
     prev: Optional[_Found] = None
@@ -320,47 +369,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             continue
         lb = max([e for _, e in stops if e <= f.s] + [prev.e if prev else 0])
         left = left_subject(text, lb, f.s)
-        if (left is None or text[left[0]:left[1]].lower() in _NO_SUBJECT) and prev is not None and lb == prev.e:
-            c = text.find(")", prev.e, f.s)
-            k = text.rfind("(", 0, prev.s)
-            if c >= 0 and k >= 0 and ")" not in text[k:prev.s] and _AFTER_PAREN.fullmatch(text, c + 1, f.s):
-                # 'PTH determinations (drawn at least 2 days apart) > 300 pg/mL': the value before sits in a
-                # parenthesis that has closed; the subject is written before the parenthesis
-                lb2 = max([e for _, e in stops if e <= k] + [g.e for g in found if g.e <= k] + [0])
-                left = left_subject(text, lb2, k)
-        if left is None and _THROUGH_WINDOW.fullmatch(text, lb, f.s):
-            ws = [w for w, e in stops if e == lb]
-            if ws:  # 'pain score over the last 24 hours of > 4': the subject is written before the window
-                lb2 = max([e for _, e in stops if e <= ws[0]] + [prev.e if prev and prev.e <= ws[0] else 0])
-                left = left_subject(text, lb2, ws[0])
-                if left:  # ('Serum creatinine performed within 4 weeks ... must be ...': the test, not its doing)
-                    act = _TIMED_ACTION.search(text, left[0], left[1])
-                    le = act.start() if act else left[1]
-                    left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
-        if left and _MEASURE_VERB.fullmatch(text, left[0], left[1]):
-            v = _RELATIVE_BEFORE.search(text, lb, left[0])
-            head = left_subject(text, lb, v.start()) if v else None
-            if head:  # 'a lesion that measures ≥ 2.0 cm': the lesion is measured
-                left = head
-        elif left:
-            mt_ = _MEASURE_TAIL.search(text[left[0]:left[1]])
-            if mt_ and mt_.start() > 0:  # 'a tumour measuring > 5 cm'
-                left = (left[0], left[0] + mt_.start(), left[2])
-        if left and _PREDICATE.fullmatch(text, left[0], left[1]) and (
-                f.d.get("unit") not in _DURATION_UNITS or _FOR_DURATION.search(text, max(0, f.s - 30), f.s)):
-            # (a duration only after 'for': 'diagnosed at least 3 months prior to Visit 1' stays a window)
-            v = _COPULA_BEFORE.search(text, lb, left[0])
-            head = left_subject(text, lb, v.start()) if v else None
-            if head:  # 'the dose of MTX had to have been stable for at least 6 weeks': what is stable
-                left = head
-        if left and getattr(f.rule, "quantity", None) == "grade":
-            og = _OF_GRADE.search(text, left[0], left[1])
-            le = og.start() if og and og.start() > left[0] else left[1]
-            ch = _CHANGE_TAIL.search(text[left[0]:le])
-            if ch:  # 'resolved to Grade ≤ 1', 'has not recovered to less than Grade 2': how the event changed
-                le = left[0] + ch.start()
-            # ('peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1': the event, not 'of grade')
-            left = (left[0], le, left[2]) if le > left[0] else None
+        left = _refine_left(text, f, left, lb, prev, found, stops)
         if getattr(f.rule, "quantity", None) == "grade" and (left is None or grading_only(text, left[0], left[1])):
             event = event_after_grade(text, f.e, min(n, f.e + 80))
             if event:  # 'Patients with ≥ grade 2 (CTC 3.0) neuropathy', 'CTCAE grade ≥ 2 neuropathy'
