@@ -533,6 +533,24 @@ def _drop_restatements(text: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+_UNITS_WORD = regex.compile(r"units?\b", regex.I)
+_ALCOHOL = regex.compile(r"\b(?:alcohol\w*|drink\w*|beers?|wines?|liquor|spirits|ethanol)\b", regex.I)
+
+
+def _alcohol_units(text: str, found: list[_Found]) -> None:
+    """'an average weekly alcohol intake of > 21 units': units of alcohol, not international units
+    (the UCUM annotation ``{alcohol_units}`` keeps the rate: ``{alcohol_units}/wk``)."""
+    seen = False  # ('> 21 units for males or > 14 units for females': the later limits of the same list too)
+    for f in found:
+        u = f.d.get("_unit")
+        if u and u[1] and u[1].startswith("[IU]") and _UNITS_WORD.match(u[0]) \
+                and (seen or _ALCOHOL.search(text, max(0, f.s - 60), f.s)):
+            code = "{alcohol_units}" + u[1][len("[IU]"):]
+            f.d["_unit"] = (u[0], code, u[2])
+            f.d["unit"] = code
+            seen = True
+
+
 def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
     roots: list[_Found] = []
     for f in found:
@@ -652,6 +670,7 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     found = _drop_restatements(text, found)
     _share_units(text, found)
     _attach_subjects(text, found, stops, lex)
+    _alcohol_units(text, found)
     # a duration is a temporal window unless it is the measured subject (life expectancy > 3 months)
     kept_t = []
     for t in temps:
