@@ -291,6 +291,13 @@ _GROUP_GAP = regex.compile(r"\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*){0,2}(?:;\s*(?
                            r"|\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*)?[(\[]\s*(?:" + PERSON_WORDS + r")\s*[)\]]\s*;\s*", regex.I)
 
 
+def _head_before(text: str, lb: int, left, link) -> tuple:
+    """The subject written before a verb or adjective that ``left`` only holds, across the linking
+    words ``link`` matches right before it; ``left`` itself when there is none."""
+    v = link.search(text, lb, left[0])
+    return (left_subject(text, lb, v.start()) if v else None) or left
+
+
 def _refine_left(text: str, f: _Found, left, lb: int, prev: Optional[_Found], found: list[_Found],
                  stops: list[tuple[int, int]]):
     """The words before a value, when they are no subject on their own, stepped back or trimmed to
@@ -314,21 +321,16 @@ def _refine_left(text: str, f: _Found, left, lb: int, prev: Optional[_Found], fo
                 le = act.start() if act else left[1]
                 left = (left[0], le, left[2]) if le > left[0] and text.count("(", left[0], le) >= text.count(")", left[0], le) else None
     if left and _MEASURE_VERB.fullmatch(text, left[0], left[1]):
-        v = _RELATIVE_BEFORE.search(text, lb, left[0])
-        head = left_subject(text, lb, v.start()) if v else None
-        if head:  # 'a lesion that measures ≥ 2.0 cm': the lesion is measured
-            left = head
+        left = _head_before(text, lb, left, _RELATIVE_BEFORE)  # 'a lesion that measures ≥ 2.0 cm': the lesion
     elif left:
         mt_ = _MEASURE_TAIL.search(text[left[0]:left[1]])
         if mt_ and mt_.start() > 0:  # 'a tumour measuring > 5 cm'
             left = (left[0], left[0] + mt_.start(), left[2])
     if left and _PREDICATE.fullmatch(text, left[0], left[1]) and (
             f.d.get("unit") not in _DURATION_UNITS or _FOR_DURATION.search(text, max(0, f.s - 30), f.s)):
-        # (a duration only after 'for': 'diagnosed at least 3 months prior to Visit 1' stays a window)
-        v = _COPULA_BEFORE.search(text, lb, left[0])
-        head = left_subject(text, lb, v.start()) if v else None
-        if head:  # 'the dose of MTX had to have been stable for at least 6 weeks': what is stable
-            left = head
+        # 'the dose of MTX had to have been stable for at least 6 weeks': what is stable (a duration only
+        # after 'for': 'diagnosed at least 3 months prior to Visit 1' stays a window)
+        left = _head_before(text, lb, left, _COPULA_BEFORE)
     if left and getattr(f.rule, "quantity", None) == "grade":
         og = _OF_GRADE.search(text, left[0], left[1])
         le = og.start() if og and og.start() > left[0] else left[1]
