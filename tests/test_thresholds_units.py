@@ -35,6 +35,14 @@ def test_units_roman_values():
     ("ng/dL", 0, "ng/dL"), ("pmol/L", 0, "pmol/L"), ("nmol/L", 0, "nmol/L"), ("mIU/L", 0, "m[IU]/L"),
     ("°F", 0, "[degF]"), ("ºC", 0, "Cel"), ("℃", 0, "Cel"), ("°", 0, None), ("degrees", 0, None), ("F", 0, None),
     ("mg/m2", 0, "mg/m2"), ("m²", 0, "m2"), ("/mm³", 0, "/uL"),
+    # rates no rule names, read part by part: several denominators, numbered ones, cells per volume
+    ("mg/24 hours", 0, "mg/(24.h)"), ("g/24hr", 0, "g/(24.h)"), ("U/kg/day", 0, "[IU]/kg/d"),
+    ("units/kilogram/day", 0, "[IU]/kg/d"), ("mg/m^2/day", 0, "mg/m2/d"), ("gm/m2/d", 0, "g/m2/d"),
+    ("L/min/1.73 m^2", 0, "L/min/{1.73_m2}"), ("cells per cubic millimeter", 0, "/uL"), ("cell/mm3", 0, "/uL"),
+    ("cells/mL", 0, "/mL"), ("/ml", 0, "/mL"), ("/dl", 0, "/dL"), ("kU/L", 0, "k[IU]/L"), ("mU/L", 0, "m[IU]/L"),
+    ("pack-years", 0, "{pack_years}"), ("pack year", 0, "{pack_years}"), ("points", 0, "{points}"),
+    ("copies", 0, "{copies}"), ("beats", 0, "{beats}"), ("cans per day", 0, "{cans}/d"), ("glasses/week", 0, "{glasses}/wk"),
+    ("feet", 0, "[ft_i]"), ("mg/%", 0, None), ("mg/10^9", 0, None), ("mg/kg/24 hours", 0, "mg/kg/(24.h)"),
 ])
 def test_units_normalise_to_ucum(text, exp, ucum):
     units = rules().of_kind("unit")

@@ -78,7 +78,7 @@ _EQUIVALENT = regex.compile(r"(?<=\bequivalents?)|\s+equivalents?\b", regex.I)  
 _NO_SUBJECT = frozenset('''
 obtained performed taken done used administered discovered measured drawn collected assessed allowed unchanged ongoing apart preceding
 accurately approximately example eg e.g. e.g there they those his her their one case past above average known
-outside minus times occasions criteria equivalent dl millimole earlier later ago
+outside minus times occasions criteria equivalent dl millimole earlier later ago meaning
 '''.split())
 _AFTER_PAREN = regex.compile(r"\s*,?\s*(?:(?:is|are|was|were|of|(?:must|should|will)\s+be)\s*)?", regex.I)
 # a predicate adjective left as the subject of a duration, and the copula before it
@@ -228,7 +228,8 @@ _NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|p
 _GESTATION = regex.compile(r"\s*(?:\)\s*)?(?:of\s+|in\s+)?(?P<s>gestation(?:al\s+age)?|duration|pregnancy)\b", regex.I)
 _AGE_LAST = regex.compile(r"\bage[sd]?(?=\s*:?\s*\Z)", regex.I)
 _AGE_IN_EXPR = regex.compile(r"\bage[sd]?\b(?!\s+(?:of\s+)?(?:onset|at\b))", regex.I)
-_DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL"})
+_DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL", "[IU]/kg/d", "mg/m2/d",
+                         "g/m2/d"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
 
@@ -349,6 +350,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
     for f in found:
         op = f.d.get("_op") or ""
         unit = f.d.get("unit")
+        if unit and (unit[0] == "{" and unit[-1] == "}" or "/(" in unit):
+            # a counted noun ('10 pack-years smoking history', '≥ 3 points') or an amount per collection period
+            # ('< 200 mg/24 hr Bence Jones protein'): what is counted or collected may be written after it
+            unit = None
         if "subj" in f.m.re.groupindex and f.m.start("subj") >= 0:
             f.subjects = [f.m.span("subj")]  # the rule placed the subject ('18 ≤ BMI ≤ 32')
             prev = f

@@ -316,11 +316,12 @@ _TITLE_WORD = r"(?:[A-Z][\w'-]*|\([^()]*\)|score|scale|index|of|the|for|in)"
 _TITLE_WORDS = regex.compile(_TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r")*")
 
 
-_DOSE_OF = regex.compile(r"\G\s*(?:of\s+)?(?P<s>(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w-]{2,}(?:\s+(?!(?:" + _RSTOP + r"|or|and)\b)[A-Za-z][\w-]*)?)", _I)
+_DOSE_OF = regex.compile(r"\G\s*(?:(?:of\s+)?(?:total\s+)?(?:daily\s+)?dose\s+of\s+|of\s+)?(?P<s>(?:(?<=of\s)(?:total|daily|weekly|cumulative)\s+(?:daily\s+)?)?(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w-]{2,}(?:\s+(?!(?:" + _RSTOP + r"|or|and)\b)[A-Za-z][\w-]*)?)", _I)
 
 
 def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
-    """'5 mg of prednisone', '0.5 mg/kg/day prednisone': the drug after a dose."""
+    """'5 mg of prednisone', '0.5 mg/kg/day prednisone', '2 units/kg/day of total daily insulin',
+    '20 mg total daily dose of prednisone': the drug after a dose."""
     m = _DOSE_OF.match(text, ve, rb)
     return m.span("s") if m else None
 

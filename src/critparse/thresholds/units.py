@@ -16,7 +16,7 @@ _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³
 # UCUM codes -> pint expressions, for the codes pint reads differently
 _UCUM_TO_PINT = {
     "10*9/L": "1e9/L", "10*12/L": "1e12/L", "10*3/uL": "1e3/uL", "/uL": "1/uL", "/L": "1/L",
-    "[lb_av]": "pound", "[oz_av]": "ounce", "[in_i]": "inch", "[mi_i]": "mile", "mm[Hg]": "mmHg", "cm[H2O]": "cmH2O", "Cel": "degC", "[degF]": "degF",
+    "[lb_av]": "pound", "[oz_av]": "ounce", "[in_i]": "inch", "[ft_i]": "foot", "[mi_i]": "mile", "mm[Hg]": "mmHg", "cm[H2O]": "cmH2O", "Cel": "degC", "[degF]": "degF",
     "a": "year", "mo": "month", "wk": "week", "d": "day", "[IU]": "IU", "mL/min/{1.73_m2}": "mL/min",
 }
 
@@ -82,10 +82,29 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
     if m:  # an unusual power of ten: keep it in the code
         rest = _normalise(t[m.end():], unit_rules)
         return f"10*{m.group(1)}{rest or ''}"
-    parts = _PER.split(t, maxsplit=1)
-    if len(parts) == 2 and parts[0] and parts[1]:
-        # a rate no rule names ('140 g/week', 'mg per week'): the UCUM codes of its two parts
-        num, den = _normalise(parts[0], unit_rules), _normalise(parts[1], unit_rules)
-        if num and den and "/" not in den and not den.startswith("10*") and den != "%":
-            return f"{num}/{den}"
+    parts = _PER.split(t)
+    if len(parts) >= 2 and all(parts[1:]):
+        # a rate no rule names ('140 g/week', 'U/kg/day', 'mg/24 hours', 'cells per mL'): the UCUM codes of
+        # its parts; a count of cells per volume is per volume, and a numbered denominator stays a
+        # product ('mg/(24.h)')
+        num = "" if not parts[0] or _CELLS.fullmatch(parts[0]) else _normalise(parts[0], unit_rules)
+        dens = [_denominator(p, unit_rules) for p in parts[1:]]
+        if num is not None and all(dens):
+            return num + "/" + "/".join(dens)
     return None
+
+
+_CELLS = regex.compile(r"cells?", regex.I)
+_NUMBERED = regex.compile(r"(\d+(?:\.\d+)?)\s*(\D.*)")
+
+
+def _denominator(text: str, unit_rules) -> Optional[str]:
+    """The UCUM code of one denominator of a rate: a plain unit ('kg', 'day') or a numbered one
+    ('24 hours' -> '(24.h)', '1.73 m2' -> '{1.73_m2}'); never a rate, a percentage or a power of ten."""
+    m = _NUMBERED.fullmatch(text)
+    code = _normalise(m.group(2) if m else text, unit_rules)
+    if not code or "/" in code or code.startswith("10*") or code == "%" or code.startswith("("):
+        return None
+    if m and code == "m2" and m.group(1) == "1.73":
+        return "{1.73_m2}"  # per standard body-surface area, as eGFR is written
+    return f"({m.group(1)}.{code})" if m else code
