@@ -521,7 +521,8 @@ _SCALE_RANGE = regex.compile(r"(?:\bscale\s+(?:of\s+)?|\bon\s+a\s+)\Z|\A\s*(?:-?
 def _other_quantity(a: _Found, b: _Found) -> bool:
     """Whether two values are of different kinds, one a duration and the other not, so one cannot
     restate the other: '1.0 mg/dL (6 to < 10 years of age)' limits creatinine for an age group."""
-    ua, ub = a.d.get("unit"), b.d.get("unit")
+    # (a unit written but not normalised, '100.5°', is no duration either)
+    ua, ub = a.d.get("unit") or a.d.get("_unit") and "?", b.d.get("unit") or b.d.get("_unit") and "?"
     return bool(ua and ub) and (ua in _DURATION_UNITS) != (ub in _DURATION_UNITS)
 
 
