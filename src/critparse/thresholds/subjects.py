@@ -65,7 +65,7 @@ _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|wer
           r"must|should|will|would|can|may|within|during|after|before|since|via|per|such|where|than|at|on|and|or|in|"
           r"for|to|from|x|times|daily|each|every|a|an|the|this|these|those|e\.g|i\.e|including|defined|over|under|"
           r"between|weekly|monthly|yearly|ago|old|apart|respectively|total|maximum|minimum|leading|requiring|resulting|"
-          r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no|according|"
+          r"due|caused|despite|unless|associated|related|per|daily|weekly|not|no|according|into|onto|followed|using|"
           # how often and how a dose is given ('400 mg once daily', '10 mg orally')
           r"once|twice|thrice|orally|intravenously|subcutaneously|qd|bid|tid|qid|prn|"
           # '≥ 8 out of a possible 12': the scale's maximum, not a counted noun

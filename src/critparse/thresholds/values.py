@@ -9,6 +9,7 @@ from .lexicon import Lexicon
 from .numbers import parse_number, roman_value
 from .units import normalise
 
+_DOT_THOUSANDS = regex.compile(r"\d{1,3}(?:\.\d{3})+")
 _REF_LLN = regex.compile(r"\b(?:LLN|LNL|lower)\b", regex.I)
 _REF_INST = regex.compile(r"\binstitutional\b(?!.*\bupper\b)", regex.I)
 _REF_PRED = regex.compile(r"pred", regex.I)
@@ -127,6 +128,11 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
             ref = "predicted"
         ucum = normalise(unit_text, lex.units, exponent)
         out["unit"] = ucum
+        if ucum and ucum[0] == "/" and not exponent:
+            # cells per volume are whole counts: '< 100.000/mm3', '≥ 3.000 cells/mm³' group thousands with dots
+            for key, written in (("value", g("num") or g("num2")), ("low", g("low")), ("high", g("high"))):
+                if written and out.get(key) is not None and _DOT_THOUSANDS.fullmatch(written.strip()):
+                    out[key] = float(written.strip().replace(".", ""))
         out["_unit"] = (unit_text, ucum, _span(m, "unit") or _span(m, "unit_low") or _span(m, "ctx_unit"))
     elif exponent:
         out["unit"] = f"10*{exponent}"
