@@ -237,7 +237,7 @@ _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 _PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|aged?|being)\s+)?\Z", regex.I)
 _PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
 _DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min"})
-_DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on)\b", regex.I)
+_DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on|elapsed|(?:have|has)\s+(?:elapsed|passed))\b", regex.I)
 # 'weight loss of >5%', 'a stenosis of at least 60% diameter': the words before 'of' are what is measured
 _OF_GAP = regex.compile(r"\s*of\s*", regex.I)
 _WINDOW_OP = regex.compile(r"\b(?:within|up\s+to|in|past|last|previous|prior)\b", regex.I)
