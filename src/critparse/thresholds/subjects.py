@@ -327,8 +327,9 @@ def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
 
 
 # '2 cm in size': the dimension a measured value is of
-_IN_DIMENSION = regex.compile(r"\G\s*in\s+(?P<s>(?:size|diameter|length|width|height|depth|thickness|volume|area|"
-                              r"weight|circumference|duration)\b)", _I)
+_IN_DIMENSION = regex.compile(r"\G\s*(?:in|at)\s+(?:(?:the|its)\s+)?(?P<s>(?:(?:longest|greatest|largest|maximum|maximal|max|"
+                              r"shortest|smallest|short|long|minimum)\s+)?(?:size|diameter|length|width|height|depth|thickness|"
+                              r"volume|area|weight|circumference|duration|dimension|axis)\b)", _I)
 
 
 def _trim_tail(text: str, s: int, e: int) -> Optional[tuple[int, int]]:
