@@ -47,7 +47,7 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 
 
 _CACHE: dict = {}
-_PER = regex.compile(r"\s*/\s*|\s+per\s+", regex.I)  # numerator / denominator of a rate
+_PER = regex.compile(r"\s*/\s*|\s+(?:per|a|an|each|every)\s+", regex.I)  # numerator / denominator of a rate ('3 times a week')
 
 
 def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
