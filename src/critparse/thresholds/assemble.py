@@ -99,7 +99,7 @@ _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z"
 # a counted noun as the unit, alone or as a rate ('20 cigarettes', '14 drinks/wk', '2 packs per day')
 _COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units?|points?|pts?|copies|cells|beats|"
                            r"seizures?|events?|episodes?|attacks?|sessions?|cups?|cans?|glass(?:es)?|servings?)"
-                           r"(?=$|\s*(?:/|per\s))", regex.I)
+                           r"(?=$|\s*(?:/|per\s|(?:a|an|each|every)\s))", regex.I)
 _EXISTENTIAL = regex.compile(r"^(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?)\s+(?:one|a|an|single)$|^(?:one|a|an)\s+or\s+more$", regex.I)
 
 
