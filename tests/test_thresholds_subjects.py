@@ -31,3 +31,12 @@ def test_thresholds_subjects_alternative_follows_the_limit_before_it():
     assert root.subject.text == "diastolic blood pressure"
     assert [(a.text, a.subject.text) for a in root.alternatives] == [
         ("over 90 mmHg", "diastolic blood pressure"), ("less than 50", "heart rate"), ("over 100 bpm", "heart rate")]
+
+
+def test_thresholds_subjects_parenthesised_limit_is_an_alternative_only_when_qualified():
+    # a condition named in the parenthesis keeps the limit an alternative of the one before it ...
+    root = run("AST > 3×ULN (tumor liver metastasis ≥ 5×ULN); TBIL > 1.5 ×ULN").thresholds[0]
+    assert [a.text for a in root.alternatives] == ["≥ 5×ULN"]
+    # ... the same limit restated on another scale is a threshold of its own, not an alternative
+    found = run("ECOG performance status ≤2 (Karnofsky ≥60%)").thresholds
+    assert [t.alternatives for t in found] == [[], []]

@@ -68,6 +68,9 @@ _COND = regex.compile(
     r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\bor\s*[<>≤≥]))", regex.I)
 _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
 _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", regex.I)
+_GAP_OR_WORD = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z", regex.I)
+_ACCEPTABLE = regex.compile(r"\s*(?:is|are|will\s+be|may\s+be)\s+(?:acceptable|allowed|permitted|eligible)\b", regex.I)
+_COND_SUBJECT = regex.compile(r"metasta|involvement|infiltration|Gilbert|isolated|if\b|in\s+case", regex.I)
 # '..., over the prior 24 hours, of 6 or less': only a linking word between a window and the value after it
 _THROUGH_WINDOW = regex.compile(r"\s*,?\s*(?:of|is|was|(?:must|should|will)\s+be|:)\s*", regex.I)
 _OF_GRADE = regex.compile(r"\s+(?:of|to|at)\s+(?:(?:NCI[- ])?CTCAE?\s+)?grades?\s*\Z", regex.I)
@@ -572,7 +575,13 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
             gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s)) \
                 or (f.cond and not f.subjects and _GAP_SEMI_BRACKET.fullmatch(text, last.e, f.s))
             if not gap_ok and f.subjects and not f.inherited and f.subjects[0][0] > last.e:
-                gap_ok = _GAP_OR.fullmatch(text, last.e, f.subjects[0][0])
+                # another subject's limit is an alternative after 'or' ('INR ≤ 1.5 x ULN, or PT ≤ 1.5 x ULN'); in a
+                # parenthesis only when it is qualified ('AST > 3 x ULN (tumor liver metastasis ≥ 5 x ULN)', '(isolated
+                # bilirubin > 1.5 x ULN is acceptable if ...)'), not when it restates the limit on another scale or
+                # names something of its own ('ECOG ≤ 2 (Karnofsky ≥ 60%)', 'BMI > 40 kg/m2 (obesity grade III)')
+                a, b = f.subjects[0]
+                gap_ok = _GAP_OR_WORD.fullmatch(text, last.e, a) or (_GAP_OR.fullmatch(text, last.e, a) and (
+                    f.cond or _ACCEPTABLE.match(text, f.e) or _COND_SUBJECT.search(text, a, b)))
             if gap_ok and (f.inherited or f.cond or p.subjects) and not _other_quantity(last, f):
                 if f.inherited or not f.subjects:
                     # the limit written just before: 'heart rate less than 50 or over 100 bpm' after
