@@ -412,7 +412,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 right = (dose[0], dose[1], False)
         if right is None and unit == "%":
             pct = percent_of(text, f.e, min(n, f.e + 50))
-            if pct is None and f.d.get("comparator") != "range" and (left is None or (
+            if pct is None and f.d.get("comparator") != "range" and not f.d.get("reference") and (left is None or (
                     _first_name(text[left[0]:left[1]].strip(), lex) is None
                     and not _OF_GAP.fullmatch(text, left[1], f.s))):
                 # '> 10% weight loss': the noun after the percentage, unless the words before it name a

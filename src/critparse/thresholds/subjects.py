@@ -307,8 +307,14 @@ def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
         return [(s, e)]  # 'Primary or secondary amenorrhea': two modifiers of one head, one subject
     if _INSTRUMENT_HEAD.search(text, *parts[-1]) and all(_TITLE_WORDS.fullmatch(text, a, b) for a, b in parts):
         return [(s, e)]  # 'Eczema Area and Severity Index (EASI) score': the name of one instrument
-    return parts
+    # 'bilirubin is fractionated and direct bilirubin < 35%': a lone participle ends the clause before it
+    # (one after the nouns is kept: 'T2DM, diagnosed at least 3 months prior', how long since the diagnosis)
+    if _PARTICIPLE.fullmatch(text, *parts[-1]):
+        return parts
+    return [(a, b) for a, b in parts[:-1] if not _PARTICIPLE.fullmatch(text, a, b)] + [parts[-1]]
 
+
+_PARTICIPLE = regex.compile(r"[a-z]{3,}ed")
 
 # a capitalised name ending in what names an instrument (a conjunction inside it is part of the name)
 _INSTRUMENT_HEAD = regex.compile(r"\b(?:Index|Scale|Score|Questionnaire|Inventory|Assessment|Rating|Survey|Test)\b")
