@@ -68,6 +68,8 @@ _COND = regex.compile(
     r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\bor\s*[<>≤≥]))", regex.I)
 _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
 _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", regex.I)
+# '< 20% of predicted value post-bronchodilator': the percentage names its reference, the words after it qualify
+_PRED_VALUE = regex.compile(r"(?:value|values|normal)\s*\Z", regex.I)
 _GAP_OR_WORD = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z", regex.I)
 _ACCEPTABLE = regex.compile(r"\s*(?:is|are|will\s+be|may\s+be)\s+(?:acceptable|allowed|permitted|eligible)\b", regex.I)
 _COND_SUBJECT = regex.compile(r"metasta|involvement|infiltration|Gilbert|isolated|if\b|in\s+case", regex.I)
@@ -412,7 +414,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 right = (dose[0], dose[1], False)
         if right is None and unit == "%":
             pct = percent_of(text, f.e, min(n, f.e + 50))
-            if pct is None and f.d.get("comparator") != "range" and not f.d.get("reference") and (left is None or (
+            if pct is None and f.d.get("comparator") != "range" and not _PRED_VALUE.search(f.d["_unit"][0]) and (left is None or (
                     _first_name(text[left[0]:left[1]].strip(), lex) is None
                     and not _OF_GAP.fullmatch(text, left[1], f.s))):
                 # '> 10% weight loss': the noun after the percentage, unless the words before it name a

@@ -159,6 +159,7 @@ def _limit_words(masked: str, base: int, s: int, e: int) -> int:
 _ADVERBIAL = regex.compile(r"(?:during|within|after|before|prior(?:\s+to)?|at|since|following|via|per|while)\s*\Z", _I)
 _EVENT_ADVERBIAL = regex.compile(r"(?:after|before|prior\s+to|since|following)\s*\Z", _I)
 _TIME_PHRASE = regex.compile(r"\b(?:period|phase|visit|screening|baseline|time|day|days|week|weeks|month|months|rest|"
+                             r"run-in|lead-in|wash-?out|follow-up|"
                              r"evaluation|examination|assessment|"
                              r"year|years|study|trial|enrol\w*|randomi[sz]ation|admission|inclusion|consent|entry|minutes?|hours?|"
                              r"mins?|hrs?|seconds?)\b", _I)
@@ -203,7 +204,7 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
         if e > s and _HAS_LETTER.search(text, s, e):
             # a time/means phrase ('during the screening period') is not the subject: look further back
             if k and hops < 3 and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and (
-                    _TIME_PHRASE.search(text, s, e) or (_EVENT_ADVERBIAL.match(text, bounds[k - 1][0], cut)
+                    _TIME_PHRASE.search(text, s, max(e, end)) or (_EVENT_ADVERBIAL.match(text, bounds[k - 1][0], cut)
                                                         and "\n" not in text[cut:e])):
                 # 'mRS before the autoimmune encephalitis > 3': what follows before/after is an event
                 fallback = fallback or (s, e)
