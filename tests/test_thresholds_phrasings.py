@@ -339,10 +339,20 @@ def test_thresholds_phrasings_number_word_with_hyphen_is_one_number():
 
 
 @pytest.mark.parametrize("text,comparator,value", [
-    ("Patients must be at least 18 years of age but no older than 85 years", "<=", 85.0),
+    ("Patients must be no older than 85 years at screening", "<=", 85.0),
     ("Presence of acute gout flare for no longer than 5 days", "<=", 5.0),
     ("patient not younger than 2 years of age", ">=", 2.0),
     ("serology test results not older than 3 months are accepted", "<=", 3.0),
 ], ids=["no_older_than", "no_longer_than", "not_younger_than", "not_older_than_months"])
 def test_thresholds_phrasings_negated_comparison_words(text, comparator, value):
     one(text, comparator=comparator, value=value)
+
+
+@pytest.mark.parametrize("text,low,high", [
+    ("Patients must be at least 18 years of age but no older than 85 years", 18.0, 85.0),
+    ("Body Mass Index (BMI) >21 kg/m^2 and <35 kg/m^2", 21.0, 35.0),
+    ("Age >18, <75", 18.0, 75.0),
+    ("BMI >18<26", 18.0, 26.0),
+], ids=["but_no_older_than", "unit_with_digit_each_end", "comma", "glued"])
+def test_thresholds_phrasings_two_bounds_make_a_range(text, low, high):
+    one(text, comparator="range", low=low, high=high)
