@@ -120,6 +120,9 @@ class _Found:
         self.cond: Optional[tuple[int, int]] = None
 
 
+_ACTIVE_CACHE_SIZE = 512
+
+
 def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozenset) -> list[_Found]:
     cands = []
     # number-anchored rules: at each number, the first rule (by priority) that reads a value wins;
@@ -128,8 +131,10 @@ def _choose(text: str, lex: Lexicon, low: str, starts: list[int], words: frozens
     n = len(text)
     active = lex.active_cache.get(words)
     if active is None:  # the rules whose 'requires' the criterion meets, by satisfied-set (few distinct ones)
-        active = lex.active_cache[words] = [(rule, match, pre) for rule, _, _, req, match, pre in lex.thr_number
-                                            if req is None or req in words]
+        if len(lex.active_cache) >= _ACTIVE_CACHE_SIZE:
+            lex.active_cache.clear()  # (bounded: a batch's memory stays flat)
+        active = lex.active_cache[words] = tuple([(rule, match, pre) for rule, _, _, req, match, pre in lex.thr_number
+                                                  if req is None or req in words])
     # a rule's prefilter is searched once per criterion, when the rule is first reached at a number
     # (many low-priority rules never are: a rule above them reads the value first); a rule whose
     # prefilter finds nothing is not tried at any number
