@@ -238,7 +238,8 @@ _NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|p
                                 regex.I)
 _GESTATION = regex.compile(r"\s*(?:\)\s*)?(?:of\s+|in\s+)?(?P<s>gestation(?:al\s+age)?|duration|pregnancy)\b", regex.I)
 _AGE_LAST = regex.compile(r"\bage[sd]?(?=\s*:?\s*\Z)", regex.I)
-_AGE_IN_EXPR = regex.compile(r"\bage[sd]?\b(?!\s+(?:of\s+)?(?:onset|at\b))", regex.I)
+_AGE_IN_EXPR = regex.compile(r"\bage[sd]?\b(?!\s+(?:of\s+)?(?:onset|at\b)|[- ](?:(?:and|&)[- ](?:sex|gender)[- ])?"
+                          r"(?:specific[- ])?(?:percentile|centile))", regex.I)  # (not '95th age percentile')
 _DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL", "[IU]/kg/d", "mg/m2/d",
                          "g/m2/d"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
