@@ -56,7 +56,8 @@ _COUNTED_AFTER_SYMBOL = regex.compile(r"(?!(?:prior\s+to|events?|grades?|times|u
 _CATEGORY_WORD = regex.compile(r"\b(?:class|stage|grade)\b", regex.I)
 _DOSE_WORD = regex.compile(r"(?:(?:a|the|its|their|total|daily|stable|high|low|cumulative|maximum|mean|average)\s+)*"
                             r"(?:doses?|dosages?|dosing)\s*(?:of\s*)?\Z", regex.I)
-_DOSE_GAP = regex.compile(r"\b(?:at|with|in)\s+\Z", regex.I)
+_DOSE_GAP = regex.compile(r"(?:\(\s*)?\b(?:at|with|in)\s+(?P<art>(?:a|an|the)\s+)?\Z", regex.I)  # ('aspirin (at a dose of')
+_VERB_ONLY = regex.compile(r"[a-z]{3,}ed|taken|given")  # ('administered at a dose 15mg/kg': no drug written)
 _AFTER = regex.compile(r"after|following|post", regex.I)
 _AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
 _SCALE = regex.compile(r"\b(?:ECOG|Karnofsky|KPS|Lansky|Zubrod|WHO|performance|PS|score|scale|index|NYHA|ASA|"
@@ -476,9 +477,11 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             if _DOSE_WORD.match(text, s, e):
                 # 'rosuvastatin at doses greater than 10 mg/d', 'morphine with daily dose more than 120mg':
                 # a dose is the dose of the drug written before it
-                g = _DOSE_GAP.search(text, max(lb, s - 14), s)
+                g = _DOSE_GAP.search(text, max(lb, s - 20), s)
+                if g and g.group("art") and unit in _DURATION_UNITS:
+                    g = None  # how long 'a stable dose' lasts: 'on X with a stable dose (for 2 weeks) of Y'
                 drug = left_subject(text, lb, g.start()) if g else None
-                if drug and drug[2] and len(text[drug[0]:drug[1]].split()) <= 3:
+                if drug and drug[2] and len(text[drug[0]:drug[1]].split()) <= 3 and not _VERB_ONLY.fullmatch(text, drug[0], drug[1]):
                     s, e = drug[0], drug[1]
             sc = scale_after(text, s, e, f.e, min(n, f.e + 80))
             if sc:
