@@ -226,6 +226,10 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
     return None
 
 
+_CONDITION_ITEM = regex.compile(r"\b(?:[a-z]+itis|hepatitis|disease|infections?|cancer|carcinoma|syndrome|failure|insufficiency|"
+                                r"impairment|dysfunction|pregnan[a-z]*|allerg[a-z]*|cirrhosis|thrombosis|metastas[ie]s)\b", _I)
+
+
 def extend_list(text: str, lb: int, s: int, conjunction: bool = False) -> int:
     """Extend a subject leftwards over a comma list of short items ('AST, ALT, GGT <2.5 x ULN').
 
@@ -243,8 +247,8 @@ def extend_list(text: str, lb: int, s: int, conjunction: bool = False) -> int:
         if not m or m.end() != s:
             break
         item = m.group(1)
-        if len(_PAREN_GROUP.sub("", item).split()) > 3 or _PERSON.match(item.strip()):
-            break
+        if len(_PAREN_GROUP.sub("", item).split()) > 3 or _PERSON.match(item.strip()) or _CONDITION_ITEM.search(item):
+            break  # (a condition is no measure: 'active hepatitis, AST or ALT > 2.5 x ULN')
         clause = None
         for w in _WORD_TOKEN.finditer(text, m.start(1), m.end(1)):
             if w.group().lower() in _CLAUSE_WORDS:
