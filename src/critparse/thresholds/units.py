@@ -10,7 +10,7 @@ _SPACE = regex.compile(r"\s+")
 # 'at least 30 consecutive days', '24 calendar months', '13 completed weeks': the word qualifies the count, not the unit
 _QUALIFIER = regex.compile(r"^(?:consecutive|calendar|completed|full)\s+", regex.I)
 # a spelled-out unit restated by its symbol: 'kilograms (kg)', 'millimeters of mercury [mm Hg]', 'percentage (%)'
-_RESTATED = regex.compile(r"(?<=[a-z]{4})\s*[(\[]\s*[^()\[\]]{1,6}?\s*[)\]]$", regex.I)
+_RESTATED = regex.compile(r"(?<=[a-z]{4})\s*[(\[]\s*[^()\[\]]{1,12}?\s*[)\]]$", regex.I)
 _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*", regex.I)
 
 # UCUM codes -> pint expressions, for the codes pint reads differently
@@ -47,7 +47,7 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 
 
 _CACHE: dict = {}
-_PER = regex.compile(r"\s*/\s*|\s+(?:per|a|an|each|every)\s+", regex.I)  # numerator / denominator of a rate ('3 times a week')
+_PER = regex.compile(r"\s*/\s*|(?:^|\s+)(?:per|a|an|each|every)\s+", regex.I)  # numerator / denominator of a rate ('3 times a week')
 
 
 def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
