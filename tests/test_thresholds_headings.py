@@ -93,3 +93,22 @@ def test_thresholds_headings_lead_in_criterion_names_the_measure():
     assert by_text["1 to < 2 years"].subject.name == "age"
     # a lead-in naming no known measure gives no subject
     assert by_text["20 mEq/L"].subject is None
+
+
+NAMED_ABOVE = """Inclusion Criteria:
+
+* Have a BMI
+    * ≥30.0 kg/m², or
+    * ≥27.0 kg/m² and at least 1 weight-related comorbidity
+* Adequate organ function
+    * ≥ 50 mL/min
+"""
+
+
+def test_thresholds_headings_criterion_naming_a_measure_without_a_value_heads_its_children():
+    doc = critparse.parse(NAMED_ABOVE)
+    by_text = {t.text: t for c in doc.criteria() for t in c.thresholds}
+    for value in ("≥30.0 kg/m²", "≥27.0 kg/m²"):
+        assert by_text[value].subject.name == "body mass index"
+    # a criterion naming no known measure heads nothing
+    assert by_text["≥ 50 mL/min"].subject is None

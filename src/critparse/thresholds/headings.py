@@ -43,8 +43,9 @@ def _criteria_under_headings(children: list, heading: Union[Group, Criterion, No
         elif isinstance(child, Criterion):
             if heading is not None:
                 yield heading, child
-            # 'Serum creatinine based on age/gender as follows:' heads the criteria under it
-            lead_in = child if child.children and child.text.rstrip().endswith(":") else None
+            # 'Serum creatinine based on age/gender as follows:' heads the criteria under it, as does a
+            # criterion that names a measure and states no value of its own ('Have a BMI' over '≥30.0 kg/m²')
+            lead_in = child if child.children and (child.text.rstrip().endswith(":") or not child.thresholds) else None
             yield from _criteria_under_headings(child.children, lead_in)
 
 
