@@ -247,7 +247,8 @@ _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
 
 # 'patients under 18', 'women over 40': a person written right before a bare value makes it an age
-_PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|aged?|being)\s+)?\Z", regex.I)
+_PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|aged?|being|is|are|(?:must|should|will)\s+be)\s+)?\Z",
+                               regex.I)
 _PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
 _DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min"})
 _DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on|elapsed|(?:have|has)\s+(?:elapsed|passed))\b", regex.I)
@@ -260,11 +261,12 @@ def _person_age(text: str, f: _Found, lb: int, prev: Optional[_Found]) -> bool:
     """Is a value with no unit and no subject an age, being said of the persons written right before it?
     (Not in a list of measurements: 'Men >40 inches; Women > 35' is the same measure for women.)"""
     d = f.d
-    if d.get("reference") or d.get("_unit") or d.get("comparator") not in _PLAIN_LIMIT:
+    if d.get("reference") or d.get("_unit") or d.get("comparator") not in _PLAIN_LIMIT and d.get("comparator") != "range":
         return False
     if prev is not None and prev.d.get("unit") not in (None, "a") and f.s - prev.e < 60:
         return False
-    v = d.get("value")
+    # ('Patients between 18 and 60': a range of ages too)
+    v = d.get("high") if d.get("comparator") == "range" else d.get("value")
     if not isinstance(v, float) or not 0 < v <= 120:
         return False
     return _PERSON_BEFORE.search(text, max(lb, f.s - 40), f.s) is not None
