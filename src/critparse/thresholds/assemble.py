@@ -10,7 +10,7 @@ from ..models import Diagnostic, Span, Subject, Threshold, Unit
 from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
-from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
+from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules, text_pairs
 from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
@@ -206,7 +206,13 @@ def _first_name(t: str, lex: Lexicon) -> Optional[str]:
         return hit
     if len(cache) >= _FIRST_NAME_CACHE_SIZE:
         cache.clear()
-    for name, search in lex.name_search:
+    # a rule is searched only if the text holds a letter pair its matches can start with (most rules
+    # have a few: 'al', 'sg', 'gp' for ALT): one set test instead of a search (a non-ASCII text is
+    # searched by every rule)
+    have = text_pairs(t)
+    for name, search, pairs in lex.name_tests:
+        if pairs is not None and have is not None and have.isdisjoint(pairs):
+            continue
         if search(t):
             cache[t] = name
             return name

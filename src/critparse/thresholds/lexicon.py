@@ -16,7 +16,7 @@ class Lexicon:
     __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts", "thr_prep",
                  "tmp_prep", "name_cache", "keywords", "thr_number", "active_cache",
                  "thr_scan", "cmp_cache", "unit_quantity", "numberless_words", "numberless_always",
-                 "name_search", "first_name_cache")
+                 "name_search", "name_tests", "first_name_cache")
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -30,6 +30,11 @@ class Lexicon:
         # (name, bound search) of each subject-name rule, by priority: bound once, as reading
         # rule.regex (a property) in the per-subject loop costs ~0.1 us a rule
         self.name_search = [(r.name, r.regex.search) for r in self.names]
+        from .scan import first_pairs
+
+        # (name, search, pairs): as name_search, with the letter pairs a match starts with (None: any
+        # text); a text holding none of a rule's pairs is not searched (see _first_name)
+        self.name_tests = [(r.name, r.regex.search, first_pairs(r.regex)) for r in self.names]
         self.first_name_cache: dict = {}  # subject text -> the first name rule's name (bounded, see _first_name)
         self.variants = rules.of_kind("variant_list")
         self.ops = [(rules[i].regex, c) for i, c in _OPS if i in rules.rules]
