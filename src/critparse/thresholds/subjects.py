@@ -72,12 +72,13 @@ _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|wer
           r"out")
 _RIGHT = regex.compile(
     r"\G\s*(?P<s>(?!(?:" + _RSTOP + r"|of)\b)[A-Za-z][\w'’+-]*"
-    r"(?:\s+(?!(?:" + _RSTOP.replace("and|or|", "") + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)
+    r"(?:\s+(?!\(?(?:" + _RSTOP.replace("and|or|", "") + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)  # (nor '(for')
 # 'more than 10% of bone': the share is of what follows
 # '10% of bone marrow', '50 kg of weight': what a value is of, written after it
 _OF_PHRASE = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
 # 'Score ≤ 10 on the Short Physical Performance Battery'
-_ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>(?:\d{1,2}-items?\s+)?[A-Za-z][\w'’-]*(?:\s+(?!(?:or|and|at|in|for|with)\b)[A-Za-z(][\w'’()-]*){0,6})", 0)
+_ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s>(?:\d{1,2}-items?\s+)?[A-Za-z][\w'’-]*(?:\s+(?!\(?(?:or|and|at|in|for|with|before|after|prior|during|within|"
+                       r"from|by|to|as|if|when|while|since|until)\b)[A-Za-z(][\w'’()-]*){0,6})", 0)
 # '>7 birthweight greater than 2500 g': a noun followed by its own comparator is the next value's subject
 _NEXT_LIMIT = regex.compile(r"[\w'’+-]+(?:\s+(?!(?:or|and)\b)[\w'’+-]+){0,2}?\s*(?:(?:greater|less|more|fewer|higher|lower|above|below|"
                             r"exceeding|superior|inferior)\b|[<>≤≥≦≧])", _I)
@@ -474,7 +475,14 @@ def scale_after(text: str, s: int, e: int, ve: int, rb: int) -> Optional[tuple[i
     if not _GENERIC.match(text[s:e].strip()):
         return None
     m = _ON_SCALE.match(text, ve, rb)
-    return m.span("s") if m and _UPPER.search(m.group("s")) else None
+    if not (m and _UPPER.search(m.group("s"))):
+        return None
+    s, e = m.span("s")
+    if text.count("(", s, e) > text.count(")", s, e):  # ('Battery (mild to moderate'): not a parenthesis left open
+        e = text.rfind("(", s, e)
+        while e > s and text[e - 1] == " ":
+            e -= 1
+    return (s, e) if e > s else None
 
 
 # '< 120 points on the Mattis Dementia Rating Scale': the points are the named scale's
