@@ -499,7 +499,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 if s >= 2 and (text[s - 2:s].rstrip().endswith(",") or (ref and text[s - 1:s] == " ")) \
                         and not SCALE_TAIL.search(text, s, e):
                     s = extend_list(text, lb, s, conjunction=ref and "," not in text[s:e])
-                f.subjects = split_subjects(text, s, e)
+                f.subjects = split_subjects(text, s, e, measure=unit not in _DURATION_UNITS)
                 if len(f.subjects) > 1 and SCALE_TAIL.search(text, *f.subjects[-1]):
                     # 'basal cell or stage I', 'with malignant effusion or Stage IV': the value is a
                     # category of the scale named last, not a limit of every part

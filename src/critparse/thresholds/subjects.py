@@ -283,13 +283,28 @@ SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|categ
 _RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*F?VC\b", _I)
 
 
-def split_subjects(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Several subjects sharing one limit: 'ALT and AST', 'AST/ALT', 'AST, ALT'."""
+_OR = regex.compile(r"\s(?:and\s*/\s*)?or\s", _I)
+
+
+def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tuple[int, int]]:
+    """Several subjects sharing one limit: 'ALT and AST', 'AST/ALT', 'AST, ALT'.
+
+    ``measure``: the limit is a measurement (not a duration, where an event is what is timed:
+    'unstable angina or NSTEMI > 2 weeks ago')."""
     if "/" in text[s:e] and _RATIO.search(text, s, e):
         return [(s, e)]
+    masked = _mask(text, s, e)  # no split inside a parenthesis ('ALT (alanine/aspartate ...)')
+    last_or = None
+    for last_or in _OR.finditer(masked):
+        pass
+    if last_or is not None and measure:
+        # 'active liver disease (e.g. jaundice) or the ALT level > 2.5 x ULN': a condition named before
+        # 'or' is an alternative criterion, not a subject of the limit
+        a, b = _strip(text, s + last_or.end(), e)
+        if b > a and _CONDITION_ITEM.search(text, s, s + last_or.start()) and not _CONDITION_ITEM.search(text, a, b):
+            return split_subjects(text, a, b)
     parts = []
     pos = s
-    masked = _mask(text, s, e)  # no split inside a parenthesis ('ALT (alanine/aspartate ...)')
     for m in _SPLIT.finditer(masked):
         parts.append((pos, s + m.start()))
         pos = s + m.end()
