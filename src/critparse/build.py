@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .gcpause import paused
 from .inputs import InputText
-from .models import Diagnostic, Document
+from .models import Criterion, Diagnostic, Document
 from .patterns import RuleSet
 from .structure import line_structure, parse_structure
 
@@ -16,6 +16,21 @@ from .structure import line_structure, parse_structure
 def _timeout(code: str, what: str, start: int, end: int) -> Diagnostic:
     return Diagnostic(code=code, message=f"a rule timed out (regex time limit) while {what}; {end - start} characters "
                       "were read without it", start=start, end=end, severity="error")
+
+
+# what pydantic's __setattr__ does for a field of a model without assignment validation (store it, mark it
+# set), done directly for the three extracted fields of every criterion (~1 us a field saved)
+_EXTRACTED = ("thresholds", "temporals", "lists")
+_PLAIN_SET = not Criterion.model_config.get("validate_assignment") and not Criterion.model_config.get("frozen")
+
+
+def _set_extracted(crit: Criterion, found) -> None:
+    if not _PLAIN_SET:
+        crit.thresholds, crit.temporals, crit.lists = found.thresholds, found.temporals, found.lists
+        return
+    d = crit.__dict__
+    d["thresholds"], d["temporals"], d["lists"] = found.thresholds, found.temporals, found.lists
+    crit.__pydantic_fields_set__.update(_EXTRACTED)
 
 
 def build_document(inp: InputText, rules: RuleSet, extractors: tuple[str, ...]) -> Document:
@@ -47,9 +62,7 @@ def _build(inp: InputText, rules: RuleSet, extractors: tuple[str, ...]) -> Docum
             except TimeoutError:
                 diagnostics.append(_timeout("E902", "extracting thresholds", crit.start, crit.end))
                 continue
-            crit.thresholds = found.thresholds
-            crit.temporals = found.temporals
-            crit.lists = found.lists
+            _set_extracted(crit, found)
             diagnostics.extend(found.diagnostics)
         from .thresholds.assemble import measure_in, subject_name
         from .thresholds.headings import subjects_from_headings

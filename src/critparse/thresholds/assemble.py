@@ -207,12 +207,22 @@ def _first_name(t: str, lex: Lexicon) -> Optional[str]:
     if len(cache) >= _FIRST_NAME_CACHE_SIZE:
         cache.clear()
     # a rule is searched only if the text holds a letter pair its matches can start with (most rules
-    # have a few: 'al', 'sg', 'gp' for ALT): one set test instead of a search (a non-ASCII text is
-    # searched by every rule)
+    # have a few: 'al', 'sg', 'gp' for ALT): the rules to search are looked up by the text's pairs, in
+    # priority order (a non-ASCII text is searched by every rule)
     have = text_pairs(t)
-    for name, search, pairs in lex.name_tests:
-        if pairs is not None and have is not None and have.isdisjoint(pairs):
-            continue
+    if have is None:
+        order = range(len(lex.name_search))
+    else:
+        found = set(lex.name_any)
+        by_pair = lex.name_by_pair
+        for g in have:
+            rules = by_pair.get(g)
+            if rules is not None:
+                found.update(rules)
+        order = sorted(found)
+    search_ = lex.name_search
+    for i in order:
+        name, search = search_[i]
         if search(t):
             cache[t] = name
             return name
