@@ -94,7 +94,7 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
     return None
 
 
-_CELLS = regex.compile(r"cells?", regex.I)
+_CELLS = regex.compile(r"cells?|platelets?", regex.I)
 _NUMBERED = regex.compile(r"(\d+(?:\.\d+)?)\s*(\D.*)")
 
 
