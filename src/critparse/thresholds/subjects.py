@@ -536,6 +536,8 @@ def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple
         t = _RIGHT_TAIL.search(text, s, e)
         if t:
             e = t.start()
+        while e > s and text[e - 1] == ")" and _closes_nothing(text, s, e - 1):
+            e -= 1  # '(≤ 1 fully active drug)': the parenthesis around the value is not the subject's
         if e > s and not _NEXT_LIMIT.match(text, s, rb):
             return s, e, False
     return None
