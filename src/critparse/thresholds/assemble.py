@@ -10,7 +10,7 @@ from ..models import Diagnostic, Span, Subject, Threshold, Unit
 from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
-from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules, text_pairs
+from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules, text_prefixes
 from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
@@ -206,17 +206,17 @@ def _first_name(t: str, lex: Lexicon) -> Optional[str]:
         return hit
     if len(cache) >= _FIRST_NAME_CACHE_SIZE:
         cache.clear()
-    # a rule is searched only if the text holds a letter pair its matches can start with (most rules
-    # have a few: 'al', 'sg', 'gp' for ALT): the rules to search are looked up by the text's pairs, in
-    # priority order (a non-ASCII text is searched by every rule)
-    have = text_pairs(t)
+    # a rule is searched only if the text holds a string its matches can start with (most rules have a
+    # few: 'alt', 'sgp', 'gpt', 'ala' for ALT): the rules to search are looked up by the text's strings
+    # of one to three letters, in priority order (a non-ASCII text is searched by every rule)
+    have = text_prefixes(t)
     if have is None:
         order = range(len(lex.name_search))
     else:
         found = set(lex.name_any)
-        by_pair = lex.name_by_pair
+        by_prefix = lex.name_by_prefix
         for g in have:
-            rules = by_pair.get(g)
+            rules = by_prefix.get(g)
             if rules is not None:
                 found.update(rules)
         order = sorted(found)

@@ -16,7 +16,7 @@ class Lexicon:
     __slots__ = ("rules", "thresholds", "temporals", "units", "names", "variants", "ops", "posts", "thr_prep",
                  "tmp_prep", "name_cache", "keywords", "thr_number", "active_cache",
                  "thr_scan", "cmp_cache", "unit_quantity", "numberless_words", "numberless_always",
-                 "name_search", "name_any", "name_by_pair", "first_name_cache")
+                 "name_search", "name_any", "name_by_prefix", "first_name_cache")
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -30,19 +30,19 @@ class Lexicon:
         # (name, bound search) of each subject-name rule, by priority: bound once, as reading
         # rule.regex (a property) in the per-subject loop costs ~0.1 us a rule
         self.name_search = [(r.name, r.regex.search) for r in self.names]
-        from .scan import first_pairs
+        from .scan import match_prefixes
 
-        # the subject-name rules (positions in name_search) by the letter pairs their matches start
-        # with, and those that may match any text: a text holding none of a rule's pairs is not
-        # searched by it (see _first_name)
+        # the subject-name rules (positions in name_search) by the first three letters their matches
+        # may start with, and those that may match any text: a text holding none of a rule's prefixes
+        # is not searched by it (see _first_name)
         self.name_any: list[int] = []
-        self.name_by_pair: dict[str, list[int]] = {}
+        self.name_by_prefix: dict[str, list[int]] = {}
         for i, r in enumerate(self.names):
-            pairs = first_pairs(r.regex)
-            if pairs is None:
+            prefixes = match_prefixes(r.regex)
+            if prefixes is None:
                 self.name_any.append(i)
-            for g in pairs or ():
-                self.name_by_pair.setdefault(g, []).append(i)
+            for g in prefixes or ():
+                self.name_by_prefix.setdefault(g, []).append(i)
         self.first_name_cache: dict = {}  # subject text -> the first name rule's name (bounded, see _first_name)
         self.variants = rules.of_kind("variant_list")
         self.ops = [(rules[i].regex, c) for i, c in _OPS if i in rules.rules]

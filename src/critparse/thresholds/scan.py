@@ -10,7 +10,7 @@ match states starts at its first participating group (the op in a lookbehind).
 from __future__ import annotations
 
 import re  # the standard engine is faster for these two plain scans
-import re._parser as sre_parse  # (only to read patterns: see first_pairs)
+import re._parser as sre_parse  # (only to read patterns: see match_prefixes)
 import warnings
 from typing import Iterable, Iterator, Optional
 
@@ -131,31 +131,33 @@ def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
                     yield expr_start(m), m.end(), rule, m
 
 
-# -- which two letters a match can start with -------------------------------------------------------
+# -- which letters a match can start with -----------------------------------------------------------
 # A subject name is looked up by searching each subject-name rule in turn (~150 searches for a text
-# that names nothing known).  Most rules can only match where one of a few letter pairs starts ('al',
-# 'sg', 'gp' for ALT/SGPT/GPT/alanine ...): a text holding none of those pairs is not searched.  The
-# pairs are read from the pattern's parse (the standard library's parser; the few constructs the two
-# engines read differently, and anything not understood, give no pairs: the rule is always searched).
+# that names nothing known).  Most rules can only match where one of a few strings of three letters
+# starts ('alt', 'sgp', 'gpt', 'ala' for ALT/SGPT/GPT/alanine ...): a text holding none of them is not
+# searched.  The strings are read from the pattern's parse (the standard library's parser; the few
+# constructs the two engines read differently, and anything not understood, give none: the rule is
+# always searched).
 
-_PAIR = 2
-_MAX_STRINGS = 20000
+_PREFIX = 3  # (a rule with too many three-letter starts gets its two-letter ones)
+_MAX_STRINGS = 2000
 _ASCII = [chr(i) for i in range(128)]
 _CATEGORY_RX = {"DIGIT": r"\d", "SPACE": r"\s", "WORD": r"\w"}
+_LIKE: dict = {}
 
 
-def _category(name: str) -> Optional[frozenset]:
+class _Unknown(Exception):
+    """A construct whose first characters are not read (or too many strings)."""
+
+
+def _category(name: str) -> frozenset:
     """The ASCII characters an sre category (CATEGORY_DIGIT, CATEGORY_NOT_SPACE, ...) stands for, as
-    the ``regex`` module reads it; None for a locale or line-break category."""
+    the ``regex`` module reads it (no locale or line-break categories)."""
     neg = name.startswith("CATEGORY_NOT_")
     rx = _CATEGORY_RX.get(name[len("CATEGORY_NOT_"):] if neg else name[len("CATEGORY_"):])
     if rx is None:
-        return None
+        raise _Unknown
     return frozenset(c for c in _ASCII if (regex.match(rx, c) is None) == neg)
-
-
-class _NoPairs(Exception):
-    pass
 
 
 def _like(piece: str) -> frozenset:
@@ -168,16 +170,13 @@ def _like(piece: str) -> frozenset:
     return got
 
 
-_LIKE: dict = {}
-
-
-def _chars(items) -> frozenset:
+def _chars(items) -> set:
     """The (lower-cased ASCII) characters a character class matches, or more."""
     out: set = set()
     for op, av in items:
         name = str(op)
         if name == "NEGATE":
-            return frozenset(c.lower() for c in _ASCII)  # (more than it matches: still all it matches)
+            return {c.lower() for c in _ASCII}  # (more than it matches: still all it matches)
         if name == "LITERAL":
             out.update(_like(regex.escape(chr(av))) if av > 127 else chr(av))
         elif name == "RANGE":
@@ -186,70 +185,67 @@ def _chars(items) -> frozenset:
             if hi > 127:
                 out.update(_like(f"[{regex.escape(chr(max(lo, 128)))}-{regex.escape(chr(hi))}]"))
         elif name == "CATEGORY":
-            got = _category(str(av))
-            if got is None:
-                raise _NoPairs
-            out.update(got)
+            out.update(_category(str(av)))
         else:
-            raise _NoPairs
-    return frozenset(c.lower() for c in out)
+            raise _Unknown
+    return {c.lower() for c in out}
 
 
-def _then(a: set, b: set) -> set:
-    """Strings of ``a`` followed by strings of ``b``, cut to their first ``_PAIR`` characters."""
-    out = {x if len(x) >= _PAIR else (x + y)[:_PAIR] for x in a for y in (b if len(x) < _PAIR else ("",))}
+def _then(a: set, b: set, k: int) -> set:
+    """Strings of ``a`` followed by strings of ``b``, cut to their first ``k`` characters."""
+    out = {x if len(x) >= k else (x + y)[:k] for x in a for y in (b if len(x) < k else ("",))}
     if len(out) > _MAX_STRINGS:
-        raise _NoPairs
+        raise _Unknown
     return out
 
 
-def _starts(seq) -> set:
-    """The first ``_PAIR`` characters (or all, if fewer) of the strings a parsed sequence matches."""
+def _starts(seq, k: int) -> set:
+    """The first ``k`` characters (or all, if fewer) of the strings a parsed sequence matches."""
     cur = {""}
     for op, av in seq:
-        if all(len(x) >= _PAIR for x in cur):
-            break  # (what follows the first pair does not matter)
+        if all(len(x) >= k for x in cur):
+            break  # (what follows the first characters does not matter)
         name = str(op)
         if name == "LITERAL":
             step = set(_like(regex.escape(chr(av)))) if av > 127 else {chr(av).lower()}
         elif name == "IN":
-            step = set(_chars(av))
+            step = _chars(av)
         elif name in ("ANY", "NOT_LITERAL"):
             step = {c.lower() for c in _ASCII}
         elif name in ("AT", "ASSERT", "ASSERT_NOT"):
-            continue  # zero width (what a lookaround requires is not needed to find the pairs)
+            continue  # zero width (what a lookaround requires is not needed to find the prefixes)
         elif name == "SUBPATTERN":
-            step = _starts(av[3])
+            step = _starts(av[3], k)
         elif name == "ATOMIC_GROUP":
-            step = _starts(av)
+            step = _starts(av, k)
         elif name == "BRANCH":
-            step = set().union(*(_starts(b) for b in av[1]))
+            step = set().union(*(_starts(b, k) for b in av[1]))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             lo, hi, body = av
-            one = _starts(body)
+            one = _starts(body, k)
             step, power, n = set(), {""}, 0
             while True:  # the body n times, for n from lo to hi (the cut strings soon stop changing)
                 if n >= lo:
                     step |= power
                 if n == hi:
                     break
-                nxt = _then(power, one)
+                nxt = _then(power, one, k)
                 if nxt == power:  # (so is every further power, the lo-th too)
                     step |= power
                     break
                 power, n = nxt, n + 1
-                if n > 2 * _PAIR + 2:
-                    raise _NoPairs  # (not reached: cut strings stop changing by n == _PAIR + 1)
+                if n > 2 * k + 2:
+                    raise _Unknown  # (not reached: cut strings stop changing by n == k + 1)
         else:
-            raise _NoPairs  # back references, conditionals, ...
-        cur = _then(cur, step)
+            raise _Unknown  # back references, conditionals, ...
+        cur = _then(cur, step, k)
     return cur
 
 
-def first_pairs(rx) -> Optional[frozenset]:
-    """The lower-cased two-character strings every match of the compiled ``regex`` pattern ``rx``
-    starts with (or is, when shorter), for texts of ASCII characters; None when they cannot be told
-    (then any text may match)."""
+def match_prefixes(rx) -> Optional[frozenset]:
+    """The lower-cased strings of three characters (two, when there are too many) that every match
+    of the compiled ``regex`` pattern ``rx`` starts with, or is when shorter, in a text of ASCII
+    characters; None when they cannot be told (then any text may match)."""
     pattern = rx.pattern
     if rx.flags & regex.VERBOSE or _VERBOSE_GROUP.search(pattern) or _FUZZY.search(pattern):
         return None  # (verbose and fuzzy patterns: read differently by the two parsers)
@@ -258,24 +254,30 @@ def first_pairs(rx) -> Optional[frozenset]:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # (a nested set, '[[:alpha:]]': read differently)
             parsed = sre_parse.parse(pattern, flags)
-        got = _starts(parsed)
-    except Exception:  # (also what the standard parser cannot read: \p{..}, (?V1), ...)
+    except Exception:  # (what the standard parser cannot read: \p{..}, (?V1), ...)
         return None
-    if not got or "" in got:
-        return None  # a match may be empty
-    return frozenset(got)  # (a string shorter than a pair is a whole match: 'K' for potassium)
+    for k in range(_PREFIX, 1, -1):
+        try:
+            got = _starts(parsed, k)
+        except _Unknown:
+            continue
+        if not got or "" in got:
+            return None  # a match may be empty
+        return frozenset(got)  # (a shorter string is a whole match: 'K' for potassium)
+    return None
 
 
 _FUZZY = re.compile(r"\{(?![\d,])")  # '{' that opens no repeat count: a fuzzy constraint ('{e<=1}')
 _VERBOSE_GROUP = re.compile(r"\(\?[a-zA-Z-]*x")
 
 
-def text_pairs(text: str) -> Optional[set]:
-    """The lower-cased characters and character pairs of an ASCII ``text`` (None for any other text):
-    a rule whose :func:`first_pairs` are disjoint from them cannot match it."""
+def text_prefixes(text: str) -> Optional[set]:
+    """The lower-cased strings of one to three characters in an ASCII ``text`` (None for any other
+    text): a rule whose :func:`match_prefixes` are disjoint from them cannot match it."""
     if not text.isascii():
         return None
     low = text.lower()
     out = set(low)
-    out.update([low[i:i + _PAIR] for i in range(len(low) - 1)])
+    for k in range(2, _PREFIX + 1):
+        out.update([low[i:i + k] for i in range(len(low) - k + 1)])
     return out
