@@ -371,7 +371,16 @@ def _refine_left(text: str, f: _Found, left, lb: int, prev: Optional[_Found], fo
             le = left[0] + ch.start()
         # ('peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1': the event, not 'of grade')
         left = (left[0], le, left[2]) if le > left[0] else None
+    if left and prev is not None and lb == prev.e and _METHOD_BEFORE.fullmatch(text, prev.e, left[0]) \
+            and _ALT_GAP.fullmatch(text, left[1], f.s):
+        # '≥ 20 mm with conventional techniques or ≥ 10 mm with spiral CT': how the value before was
+        # measured, not what this one limits (it shares the subject of the value before)
+        left = None
     return left
+
+
+_METHOD_BEFORE = regex.compile(r"\s*(?:with|by|using|via|on)\s+(?:(?:the|a|an)\s+)?", regex.I)
+_ALT_GAP = regex.compile(r"\s*(?:,|;)?\s*(?:or|and|and/or)\s+(?:as\s+)?", regex.I)
 
 
 def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]], lex: Lexicon) -> None:
