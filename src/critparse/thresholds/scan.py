@@ -10,7 +10,10 @@ match states starts at its first participating group (the op in a lookbehind).
 from __future__ import annotations
 
 import re  # the standard engine is faster for these two plain scans
-import re._parser as sre_parse  # (only to read patterns: see match_prefixes)
+try:  # (only to read patterns: see match_prefixes)
+    import re._parser as sre_parse  # Python >= 3.11
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse
 import warnings
 from typing import Iterable, Iterator, Optional
 
