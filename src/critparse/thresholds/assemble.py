@@ -371,16 +371,25 @@ def _refine_left(text: str, f: _Found, left, lb: int, prev: Optional[_Found], fo
             le = left[0] + ch.start()
         # ('peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1': the event, not 'of grade')
         left = (left[0], le, left[2]) if le > left[0] else None
-    if left and prev is not None and lb == prev.e and _METHOD_BEFORE.fullmatch(text, prev.e, left[0]) \
-            and _ALT_GAP.fullmatch(text, left[1], f.s):
-        # '≥ 20 mm with conventional techniques or ≥ 10 mm with spiral CT': how the value before was
-        # measured, not what this one limits (it shares the subject of the value before)
-        left = None
+    if left and prev is not None and lb == prev.e and _METHOD_BEFORE.fullmatch(text, prev.e, left[0]):
+        # '≥ 20 mm with conventional techniques or ≥ 10 mm with spiral CT', '≤ 2 at study entry in Phase 1
+        # and ≤ 1 in Phase 2': how or when the value before was measured, not what this one limits (it
+        # shares the subject of the value before); '< 2+ by dipstick OR urine protein ≤ 1 g': what follows
+        # the conjunction
+        if _ALT_GAP.fullmatch(text, left[1], f.s):
+            left = None
+        else:
+            conj = None
+            for conj in _OR_GAP.finditer(text, left[0], left[1]):
+                pass  # (not 'and': 'for more than 3 months with LH and FSH > 30 mIU/mL' limits both)
+            if conj is not None and conj.start() > left[0] and conj.end() < left[1]:
+                left = (conj.end(), left[1], left[2])
     return left
 
 
-_METHOD_BEFORE = regex.compile(r"\s*(?:with|by|using|via|on)\s+(?:(?:the|a|an)\s+)?", regex.I)
-_ALT_GAP = regex.compile(r"\s*(?:,|;)?\s*(?:or|and|and/or)\s+(?:as\s+)?", regex.I)
+_METHOD_BEFORE = regex.compile(r"\+?\s*(?:with|by|using|via|on|at|in|during)\s+(?:(?:the|a|an)\s+)?", regex.I)
+_ALT_GAP = regex.compile(r"\s*(?:,|;)?\s*\b(?:or|and|and/or)\s+(?:as\s+)?", regex.I)
+_OR_GAP = regex.compile(r"\s*(?:,|;)?\s*\bor\s+", regex.I)
 
 
 def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]], lex: Lexicon) -> None:
