@@ -92,9 +92,9 @@ _PREDICATE = regex.compile(r"(?:stable|unchanged|constant|present|ongoing|contro
                            r"diagnosed|treated|established|documented)", regex.I)
 _COPULA_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:is|are|was|were|be|been|being|has|have|had|to|must|should|will|would|if|when|"
                                r"remain(?:s|ed)?|kept|been|being|already)\s+)*\Z", regex.I)
-_MEASURE_VERB = regex.compile(r"(?:measures|measuring|measured|measure|reaching|reaches|extending|extends)", regex.I)
+_MEASURE_VERB = regex.compile(r"(?:measures|measuring|measured|measure|reaching|reaches|extending|extends|recorded)", regex.I)
 _MEASURE_TAIL = regex.compile(r"\s+(?:that\s+|which\s+)?(?:measures|measuring|measured)\s*\Z", regex.I)
-_RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:is|are|was|were|must|should|will|can|be|been)\s+)*\Z", regex.I)
+_RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:is|are|was|were|must|should|will|can|to|be|been)\s+)*\Z", regex.I)
 _COMMA_BEFORE = regex.compile(r"\s*,\s*\Z")
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon

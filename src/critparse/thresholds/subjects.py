@@ -303,6 +303,8 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
         a, b = _strip(text, s + last_or.end(), e)
         if b > a and _CONDITION_ITEM.search(text, s, s + last_or.start()) and not _CONDITION_ITEM.search(text, a, b):
             return split_subjects(text, a, b)
+    if _EPONYM_PAIR.search(text, s, e):
+        return [(s, e)]  # 'Kellgren & Lawrence grade', 'Hoehn and Yahr stage': one scale named after two people
     parts = []
     pos = s
     for m in _SPLIT.finditer(masked):
@@ -338,6 +340,8 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
 
 
 _PARTICIPLE = regex.compile(r"[a-z]{3,}ed")
+_EPONYM_PAIR = regex.compile(r"(?<![A-Za-z])(?-i:[A-Z][a-z]+)\s*(?:&|and)\s*(?-i:[A-Z][a-z]+)\s+"
+                             r"(?:grades?|stages?|scores?|scales?|classification|criteria|class|index)\s*\Z", _I)
 
 # a capitalised name ending in what names an instrument (a conjunction inside it is part of the name)
 _INSTRUMENT_HEAD = regex.compile(r"\b(?:Index|Scale|Score|Questionnaire|Inventory|Assessment|Rating|Survey|Test)\b")
