@@ -321,6 +321,22 @@ def test_phrasings_alternative_multiple_without_reference_takes_the_first():
     assert alt.condition.text == "if liver metastases"
 
 
+@pytest.mark.parametrize("text,reference", [
+    ("Used systemic steroids more than 3 times in the past year", None),  # how often: no multiple of a reference
+    ("GOT, GPT > 3x", "ULN"),  # a bare 'x' is a multiple of the ULN
+    ("ALT exceeds 2 times the upper limit of normal", "ULN"),
+], ids=["times_is_how_often", "bare_x_is_of_the_uln", "times_with_its_reference"])
+def test_phrasings_a_multiple_names_its_reference(text, reference):
+    (t, *_) = run(text).thresholds
+    assert t.reference == reference
+
+
+def test_phrasings_alternative_times_without_reference_takes_the_first():
+    t = one("AST ≤ 2.5 × ULN (≤ 5 times if liver metastases)", comparator="<=", value=2.5, reference="ULN")
+    (alt,) = t.alternatives
+    assert (alt.value, alt.reference) == (5.0, "ULN")
+
+
 @pytest.mark.parametrize("text,low,high,lo_in,hi_in,unit", [
     ("ECG performed at least 2 weeks but less than 4 weeks prior to randomization", 2.0, 4.0, True, False, "wk"),
     ("can be used ≥ 1 week and ≤ 6 months prior to registration", 0.23, 6.0, True, True, "mo"),

@@ -16,7 +16,10 @@ _REF_PRED = regex.compile(r"pred", regex.I)
 INCLUSIVE_OPS = frozenset({">=", "<=", "="})
 _RANGE_SEP = regex.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*", regex.I)
 _ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", regex.I)
-_LETTER = regex.compile(r"[A-Za-z]")
+# a multiplier that names its reference, or a bare 'x' (read as a multiple of the ULN: 'AST, ALT > 3x'); a bare
+# 'times' names none ('eat fish < 2 times', '> 8 times a day'): such a limit takes the reference of the limit
+# it is an alternative to, if any ('≤ 2.5 x ULN (≤ 5 times if liver metastases)')
+_NAMES_REF = regex.compile(r"(?i:uln|lln|unl|lnl|normal|limit|reference|baseline|pred)|(?-i:N\b)|^\s*[x×X*]\s*$")
 _BP = regex.compile(r"(\d{2,3})/(\d{2,3})")
 _TIME_DAYS = {"min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "a": 365.25}
 
@@ -31,8 +34,8 @@ def in_time_unit(v: float, code: Optional[str], to: Optional[str]) -> float:
 
 def reference_of(mult: str) -> Optional[str]:
     """Normalised reference of a multiplier text ("x ULN" -> "ULN")."""
-    if not mult or not _LETTER.search(mult):
-        return None
+    if not mult or not _NAMES_REF.search(mult):
+        return None  # ('> 8 times', '(< 5 x if ...)': no reference named; see _bare_mult)
     if _REF_PRED.search(mult):
         return "predicted"
     if _REF_LLN.search(mult):
