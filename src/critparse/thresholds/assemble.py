@@ -10,7 +10,8 @@ from ..models import Diagnostic, Span, Subject, Threshold, Unit
 from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
-from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules, text_prefixes
+from .prefixes import text_prefixes
+from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
 from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
@@ -277,7 +278,7 @@ def _person_age(text: str, f: _Found, lb: int, prev: Optional[_Found]) -> bool:
     """Is a value with no unit and no subject an age, being said of the persons written right before it?
     (Not in a list of measurements: 'Men >40 inches; Women > 35' is the same measure for women.)"""
     d = f.d
-    if d.get("reference") or d.get("_unit") or d.get("comparator") not in _PLAIN_LIMIT and d.get("comparator") != "range":
+    if d.get("reference") or d.get("_unit") or (d.get("comparator") not in _PLAIN_LIMIT and d.get("comparator") != "range"):
         return False
     if prev is not None and prev.d.get("unit") not in (None, "a") and f.s - prev.e < 60:
         return False

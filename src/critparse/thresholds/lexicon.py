@@ -30,7 +30,7 @@ class Lexicon:
         # (name, bound search) of each subject-name rule, by priority: bound once, as reading
         # rule.regex (a property) in the per-subject loop costs ~0.1 us a rule
         self.name_search = [(r.name, r.regex.search) for r in self.names]
-        from .scan import match_prefixes
+        from .prefixes import match_prefixes
 
         # the subject-name rules (positions in name_search) by the first three letters their matches
         # may start with, and those that may match any text: a text holding none of a rule's prefixes
