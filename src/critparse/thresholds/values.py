@@ -90,6 +90,9 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         out["high_inclusive"] = (lex.comparator(oh) in INCLUSIVE_OPS) if oh else True
         if incl:
             out["low_inclusive"] = out["high_inclusive"] = True
+        for key, end in (("low_inclusive", g("end_low")), ("high_inclusive", g("end_high"))):
+            if end:  # 'between 55 kg (inclusive) and 90 kg (exclusive)': each end says it
+                out[key] = end.lower() in ("inclusive", "included")
     elif vals is not None:
         parts_r = _ROMAN_RANGE.split(vals)
         if len(parts_r) == 2 and roman_value(parts_r[0]) and roman_value(parts_r[1]):
