@@ -372,3 +372,21 @@ def test_thresholds_phrasings_negated_comparison_words(text, comparator, value):
 ], ids=["but_no_older_than", "unit_with_digit_each_end", "comma", "glued"])
 def test_thresholds_phrasings_two_bounds_make_a_range(text, low, high):
     one(text, comparator="range", low=low, high=high)
+
+
+def test_thresholds_phrasings_between_written_high_end_first():
+    one("BCVA between 78 and 23 letters", comparator="range", low=23, high=78, unit="{letters}")
+    assert not run("insured between 2019-01 and 2020").thresholds  # a date is no range
+
+
+def test_thresholds_phrasings_conditional_limit_in_parenthesis_is_an_alternative():
+    t = one("systolic blood pressure between 140-169 mmHg (between 130-169 mmHg if subject has type 2 diabetes)",
+            comparator="range", low=140, high=169)
+    (alt,) = t.alternatives
+    assert (alt.low, alt.high, alt.condition.text) == (130, 169, "if subject has type 2 diabetes")
+
+
+def test_thresholds_phrasings_alternative_without_comparator_shares_the_limits():
+    t = one("ALT ≤ 2.5 times ULN (5 times ULN if liver metastases)", comparator="<=", value=2.5)
+    (alt,) = t.alternatives
+    assert (alt.comparator, alt.value, alt.reference) == ("<=", 5.0, "ULN")

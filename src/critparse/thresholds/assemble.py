@@ -585,7 +585,8 @@ def _drop_restatements(text: str, found: list[_Found]) -> list[_Found]:
     for f in found:
         no_op = not f.d.get("_op") or f.rule.id.startswith("thr.range.dash")
         if no_op and f.d.get("comparator") in ("range", "=") and (
-                (out and _OPEN_AFTER.fullmatch(text, out[-1].e, f.s) and not _other_quantity(out[-1], f))
+                (out and _OPEN_AFTER.fullmatch(text, out[-1].e, f.s) and not _other_quantity(out[-1], f)
+                 and not _COND.match(text, f.e))  # ('(between 130-169 mmHg if ...)': a limit of its own)
                 or _SCALE_RANGE.search(text, max(0, f.s - 12), f.s) or _SCALE_RANGE.match(text, f.e)):
             if not (f.d.get("comparator") == "=" and f.rule.id == "thr.set.scale"):
                 continue
@@ -639,6 +640,11 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
                     f.age = src.age
                 if f.d.get("_bare_mult") and not f.d.get("reference") and p.d.get("reference"):
                     f.d["reference"] = p.d["reference"]  # '≤ 2.5 x ULN (≤ 5 x if liver metastases)'
+                if (not f.d.get("_op") and f.d.get("comparator") == "=" and p.d.get("comparator") in _PLAIN_LIMIT
+                        and f.subjects == p.subjects and f.d.get("unit") == p.d.get("unit")
+                        and f.d.get("reference") == p.d.get("reference")):
+                    # '≤ 2.5 x ULN (5 x ULN if liver metastases)': the same measure's limit, of the same kind
+                    f.d["comparator"] = p.d["comparator"]
                 p.alts.append(f)
                 continue
         roots.append(f)

@@ -19,6 +19,7 @@ _ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", reg
 # a multiplier that names its reference, or a bare 'x' (read as a multiple of the ULN: 'AST, ALT > 3x'); a bare
 # 'times' names none ('eat fish < 2 times', '> 8 times a day'): such a limit takes the reference of the limit
 # it is an alternative to, if any ('≤ 2.5 x ULN (≤ 5 times if liver metastases)')
+_AND_TO = regex.compile(r"\b(?:and|to)\b", regex.I)
 _NAMES_REF = regex.compile(r"(?i:uln|lln|unl|lnl|normal|limit|reference|baseline|pred)|(?-i:N\b)|^\s*[x×X*]\s*$")
 _BP = regex.compile(r"(\d{2,3})/(\d{2,3})")
 _TIME_DAYS = {"min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "a": 365.25}
@@ -80,7 +81,11 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         if low is not None and ul and uh:
             # '6 months and 5 years': the low end is given in the high end's unit (0.5 years)
             low = in_time_unit(low, normalise(ul, lex.units, 0), normalise(uh, lex.units, 0))
-        if low is None or high is None or low > high:
+        descending = (low is not None and high is not None and low > high and g("lead") is not None and not ul
+                      and _AND_TO.search(m.string, m.end("low"), m.start("high")) is not None)
+        if descending:  # 'between 78 and 23 letters': a range written high end first (not 'between 2019-01')
+            low, high = high, low
+        elif low is None or high is None or low > high:
             return None  # '2019-03' or '5-1' is no range
         exponent = e2 or e1
         out.update(comparator="range", low=low, high=high)
@@ -93,6 +98,8 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         for key, end in (("low_inclusive", g("end_low")), ("high_inclusive", g("end_high"))):
             if end:  # 'between 55 kg (inclusive) and 90 kg (exclusive)': each end says it
                 out[key] = end.lower() in ("inclusive", "included")
+        if descending:
+            out["low_inclusive"], out["high_inclusive"] = out["high_inclusive"], out["low_inclusive"]
     elif vals is not None:
         parts_r = _ROMAN_RANGE.split(vals)
         if len(parts_r) == 2 and roman_value(parts_r[0]) and roman_value(parts_r[1]):
