@@ -10,7 +10,7 @@ _SPACE = regex.compile(r"\s+")
 # 'at least 30 consecutive days', '24 calendar months', '13 completed weeks': the word qualifies the count, not the unit
 _QUALIFIER = regex.compile(r"^(?:consecutive|calendar|completed|full)\s+", regex.I)
 # a spelled-out unit restated by its symbol: 'kilograms (kg)', 'millimeters of mercury [mm Hg]', 'percentage (%)'
-_RESTATED = regex.compile(r"(?<=[a-z]{4})\s*[(\[]\s*[^()\[\]]{1,12}?\s*[)\]]$", regex.I)
+_RESTATED = regex.compile(r"(?<=[a-z]{3})\s*[(\[]\s*[^()\[\]]{1,12}?\s*[)\]]$", regex.I)
 _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*", regex.I)
 
 # UCUM codes -> pint expressions, for the codes pint reads differently
