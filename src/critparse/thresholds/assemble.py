@@ -268,7 +268,8 @@ _PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|a
                                regex.I)
 _PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
 _DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min"})
-_DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on|elapsed|(?:have|has)\s+(?:elapsed|passed))\b", regex.I)
+_DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on|elapsed|(?:have|has)\s+(?:elapsed|passed)|"
+                                r"post-?\s?menopaus\w*|(?:of\s+)?amenorrh\w*|after\s+menopause)\b", regex.I)
 # 'weight loss of >5%', 'a stenosis of at least 60% diameter': the words before 'of' are what is measured
 _OF_GAP = regex.compile(r"\s*of\s*", regex.I)
 _WINDOW_OP = regex.compile(r"\b(?:within|up\s+to|in|past|last|previous|prior)\b", regex.I)

@@ -270,7 +270,7 @@ def extend_list(text: str, lb: int, s: int, conjunction: bool = False) -> int:
 
 
 # one adjective or specimen ('primary', 'histologic', 'systolic', 'plasma'): it modifies the noun of the next part
-_MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|subacute|chronic|new|newly|recurrent|persistent|"
+_MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|subacute|chronic|new|newly|recurrent|persistent|motor|sensory|"
                           r"unresolved|active|total|direct|free|fasting|random|mean|minimum|maximum|calculated|measured|estimated|"
                           r"corrected|predicted|documented|confirmed|symptomatic|asymptomatic|"
                           r"plasma|serum|blood|urine|whole\s+blood|capillary|venous|arterial|"
