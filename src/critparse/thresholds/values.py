@@ -16,10 +16,10 @@ _REF_PRED = regex.compile(r"pred", regex.I)
 INCLUSIVE_OPS = frozenset({">=", "<=", "="})
 _RANGE_SEP = regex.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*", regex.I)
 _ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", regex.I)
+_AND_TO = regex.compile(r"\b(?:and|to)\b", regex.I)  # (the words between a descending range's ends)
 # a multiplier that names its reference, or a bare 'x' (read as a multiple of the ULN: 'AST, ALT > 3x'); a bare
 # 'times' names none ('eat fish < 2 times', '> 8 times a day'): such a limit takes the reference of the limit
 # it is an alternative to, if any ('≤ 2.5 x ULN (≤ 5 times if liver metastases)')
-_AND_TO = regex.compile(r"\b(?:and|to)\b", regex.I)
 _NAMES_REF = regex.compile(r"(?i:uln|lln|unl|lnl|normal|limit|reference|baseline|pred)|(?-i:N\b)|^\s*[x×X*]\s*$")
 _BP = regex.compile(r"(\d{2,3})/(\d{2,3})")
 _TIME_DAYS = {"min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "a": 365.25}
