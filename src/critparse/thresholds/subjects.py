@@ -497,11 +497,8 @@ def scale_after(text: str, s: int, e: int, ve: int, rb: int) -> Optional[tuple[i
     m = _ON_SCALE.match(text, ve, rb)
     if not (m and _UPPER.search(m.group("s"))):
         return None
-    s, e = m.span("s")
-    if text.count("(", s, e) > text.count(")", s, e):  # ('Battery (mild to moderate'): not a parenthesis left open
-        e = text.rfind("(", s, e)
-        while e > s and text[e - 1] == " ":
-            e -= 1
+    s = m.start("s")
+    e = balanced_end(text, s, m.end("s"))  # ('Battery (mild to moderate'): not a parenthesis left open
     return (s, e) if e > s else None
 
 
@@ -541,8 +538,7 @@ def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple
         t = _RIGHT_TAIL.search(text, s, e)
         if t:
             e = t.start()
-        while e > s and text[e - 1] == ")" and _closes_nothing(text, s, e - 1):
-            e -= 1  # '(≤ 1 fully active drug)': the parenthesis around the value is not the subject's
+        e = balanced_end(text, s, e)  # '(≤ 1 fully active drug)': the parenthesis around the value is not the subject's
         if e > s and not _NEXT_LIMIT.match(text, s, rb):
             return s, e, False
     return None
