@@ -12,7 +12,7 @@ from .values import describe_match
 from .lexicon import Lexicon
 from .prefixes import text_prefixes
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, PARTICIPLE, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -58,7 +58,6 @@ _CATEGORY_WORD = regex.compile(r"\b(?:class|stage|grade)\b", regex.I)
 _DOSE_WORD = regex.compile(r"(?:(?:a|the|its|their|total|daily|stable|high|low|cumulative|maximum|mean|average)\s+)*"
                             r"(?:doses?|dosages?|dosing)\s*(?:of\s*)?\Z", regex.I)
 _DOSE_GAP = regex.compile(r"(?:\(\s*)?\b(?:at|with|in)\s+(?P<art>(?:a|an|the)\s+)?\Z", regex.I)  # ('aspirin (at a dose of')
-_VERB_ONLY = regex.compile(r"[a-z]{3,}ed|taken|given")  # ('administered at a dose 15mg/kg': no drug written)
 _AFTER = regex.compile(r"after|following|post", regex.I)
 _AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
 _SCALE = regex.compile(r"\b(?:ECOG|Karnofsky|KPS|Lansky|Zubrod|WHO|performance|PS|score|scale|index|NYHA|ASA|"
@@ -519,7 +518,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 if g and g.group("art") and unit in _DURATION_UNITS:
                     g = None  # how long 'a stable dose' lasts: 'on X with a stable dose (for 2 weeks) of Y'
                 drug = left_subject(text, lb, g.start()) if g else None
-                if drug and drug[2] and len(text[drug[0]:drug[1]].split()) <= 3 and not _VERB_ONLY.fullmatch(text, drug[0], drug[1]):
+                # (not a lone participle: 'administered at a dose 15mg/kg' names no drug)
+                if drug and drug[2] and len(text[drug[0]:drug[1]].split()) <= 3 and not PARTICIPLE.fullmatch(text, drug[0], drug[1]):
                     s, e = drug[0], drug[1]
             sc = scale_after(text, s, e, f.e, min(n, f.e + 80))
             if sc:

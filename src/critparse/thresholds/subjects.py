@@ -335,12 +335,12 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
         return [(s, e)]  # 'Eczema Area and Severity Index (EASI) score': the name of one instrument
     # 'bilirubin is fractionated and direct bilirubin < 35%': a lone participle ends the clause before it
     # (one after the nouns is kept: 'T2DM, diagnosed at least 3 months prior', how long since the diagnosis)
-    if _PARTICIPLE.fullmatch(text, *parts[-1]):
+    if PARTICIPLE.fullmatch(text, *parts[-1]):
         return parts
-    return [(a, b) for a, b in parts[:-1] if not _PARTICIPLE.fullmatch(text, a, b)] + [parts[-1]]
+    return [(a, b) for a, b in parts[:-1] if not PARTICIPLE.fullmatch(text, a, b)] + [parts[-1]]
 
 
-_PARTICIPLE = regex.compile(r"[a-z]{3,}ed")
+PARTICIPLE = regex.compile(r"[a-z]{3,}ed|taken|given")  # a lone past participle ('treated', 'taken')
 _EPONYM_PAIR = regex.compile(r"(?<![A-Za-z])(?-i:[A-Z][a-z]+)\s*(?:&|and)\s*(?-i:[A-Z][a-z]+)\s+"
                              r"(?:grades?|stages?|scores?|scales?|classification|criteria|class|index)\s*\Z", _I)
 
