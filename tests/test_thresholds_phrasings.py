@@ -92,6 +92,18 @@ def test_phrasings_numbers_and_units(text, value, unit):
     one(text, value=value, unit=unit)
 
 
+@pytest.mark.parametrize("text,value,unit", [
+    ("on a stable dose of at least 1500 mg daily", 1500, "mg/d"), ("methotrexate (<= 25 mg weekly)", 25, "mg/wk"),
+    ("no less than 10 hours per week", 10, "h/wk"), ("at least 150 minutes per week of exercise", 150, "min/wk"),
+    ("headache on more than 15 days per month", 15, "d/mo"), ("sleep less than 6 hours per night", 6, "h/{night}"),
+    ("Serum urea < 25 mg/100 ml", 25, "mg/dL"),
+])
+def test_phrasings_rates_per_period(text, value, unit):
+    # a time or an amount per period is a rate, not a duration ('10 hours per week' is no window)
+    t = one(text, value=value, unit=unit)
+    assert t.quantity == "measurement"
+
+
 @pytest.mark.parametrize("text,want", [
     ("NYHA class III or IV", {"values": ["III", "IV"], "comparator": "="}),
     ("acute GVHD grade II to IV", {"comparator": "range", "low": 2, "high": 4}),

@@ -257,8 +257,8 @@ _GESTATION = regex.compile(r"\s*(?:\)\s*)?(?:of\s+|in\s+)?(?P<s>gestation(?:al\s
 _AGE_LAST = regex.compile(r"\bage[sd]?(?=\s*:?\s*\Z)", regex.I)
 _AGE_IN_EXPR = regex.compile(r"\bage[sd]?\b(?!\s+(?:of\s+)?(?:onset|at\b)|[- ](?:(?:and|&)[- ](?:sex|gender)[- ])?"
                           r"(?:specific[- ])?(?:percentile|centile))", regex.I)  # (not '95th age percentile')
-_DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "mg/kg", "[IU]", "mL", "[IU]/kg/d", "mg/m2/d",
-                         "g/m2/d"})
+_DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "ug/d", "mg/wk", "mg/kg", "mg/kg/d", "ug/kg", "ug/kg/d", "[IU]",
+                         "[IU]/d", "mL", "[IU]/kg/d", "mg/m2", "mg/m2/d", "g/m2/d"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
 
 

@@ -94,6 +94,7 @@ _LIST_LAST = regex.compile(_LIST_ITEM.pattern[:-len(r"\s*,\s*$")] + r"\s*,\s*(?:
 _OXFORD_TAIL = regex.compile(r",\s*(?:and/or|or|and)\s+\Z", _I)
 MAX_WORDS = 8
 WINDOW = 90
+MAX_WINDOW = 240
 
 
 _TRAIL_WORDS = frozenset(
@@ -152,7 +153,13 @@ def _mask(text: str, s: int, e: int) -> str:
 
 
 def _limit_words(masked: str, base: int, s: int, e: int) -> int:
-    words = list(_WORD.finditer(masked, s - base, e - base))
+    # (parentheses in a row, masked, are one word: 'alanine aminotransferase (ALT) (serum glutamate pyruvate
+    # transaminase [SGPT])')
+    words, paren = [], False
+    for w in _WORD.finditer(masked, s - base, e - base):
+        was, paren = paren, not w.group().strip("_")
+        if not (paren and was):
+            words.append(w)
     if len(words) > MAX_WORDS:
         return base + words[-MAX_WORDS].start()
     return s
@@ -165,11 +172,26 @@ _TIME_PHRASE = regex.compile(r"\b(?:period|phase|visit|screening|baseline|time|d
                              r"evaluation|examination|assessment|"
                              r"year|years|study|trial|enrol\w*|randomi[sz]ation|admission|inclusion|consent|entry|minutes?|hours?|"
                              r"mins?|hrs?|seconds?)\b", _I)
-_PAREN_ONLY = regex.compile(r"\s*\([^()]*\)\s*")
+_PAREN_ONLY = regex.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*")
 _NUMBER_WORD = regex.compile(r"\s*\(\s*[<>≤≥=]?\s*\d")
 
 
 _AMOUNT_OF = regex.compile(r"(?P<noun>intake|consumption|use)\s+of\Z", _I)
+
+
+def _window_start(text: str, lb: int, vs: int) -> int:
+    """Where the search for a subject before ``vs`` starts: WINDOW characters back, not counting the
+    parentheses in between ('Aspartate aminotransferase (AST) (serum glutamic oxaloacetic transaminase
+    [SGOT]) and alanine aminotransferase (ALT) (...)'), and never more than MAX_WINDOW back."""
+    ws = max(lb, vs - WINDOW)
+    if ws > lb and (")" in text[ws:vs] or "]" in text[ws:vs]):
+        for _ in range(3):
+            hidden = sum(m.end() - m.start() for m in _PAREN_GROUP.finditer(text, ws, vs))
+            wider = max(lb, vs - WINDOW - hidden, vs - MAX_WINDOW)
+            if wider >= ws:
+                break
+            ws = wider
+    return ws
 
 
 def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]:
@@ -179,7 +201,7 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
     were not a subject and the search stepped back over a boundary to find one.  Boundaries
     inside a closed parenthesis ("QTc (or evidence of such at screening) on ECG") do not count.
     """
-    ws = max(lb, vs - WINDOW)
+    ws = _window_start(text, lb, vs)
     while lb < ws < vs and text[ws - 1].isalnum() and text[ws].isalnum():
         ws += 1  # the window does not start inside a word ('ffects')
     masked = _mask(text, ws, vs)
@@ -284,7 +306,7 @@ SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|categ
 _RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*F?VC\b", _I)
 
 
-_OR = regex.compile(r"\s(?:and\s*/\s*)?or\s", _I)
+_OR_AND = regex.compile(r"\s(?:(?:and\s*/\s*)?or|and)\s", _I)
 
 
 def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tuple[int, int]]:
@@ -296,13 +318,15 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
         return [(s, e)]
     masked = _mask(text, s, e)  # no split inside a parenthesis ('ALT (alanine/aspartate ...)')
     last_or = None
-    for last_or in _OR.finditer(masked):
+    for last_or in _OR_AND.finditer(masked):
         pass
     if last_or is not None and measure:
         # 'active liver disease (e.g. jaundice) or the ALT level > 2.5 x ULN': a condition named before
-        # 'or' is an alternative criterion, not a subject of the limit
+        # 'or' is an alternative criterion, not a subject of the limit; 'Gilbert syndrome and bilirubin
+        # < 3 x ULN': one named before 'and' qualifies the limit
         a, b = _strip(text, s + last_or.end(), e)
-        if b > a and _CONDITION_ITEM.search(text, s, s + last_or.start()) and not _CONDITION_ITEM.search(text, a, b):
+        if b > a and _CONDITION_ITEM.search(text, s, s + last_or.start()) and not _CONDITION_ITEM.search(text, a, b) \
+                and not _INSTRUMENT_HEAD.search(text, a, b):  # (not 'Disease Area and Severity Index')
             return split_subjects(text, a, b)
     if _EPONYM_PAIR.search(text, s, e):
         return [(s, e)]  # 'Kellgren & Lawrence grade', 'Hoehn and Yahr stage': one scale named after two people
@@ -327,7 +351,12 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
     parts = merged
     if len(parts) < 2:
         return parts if leading_paren and parts else [(s, e)]
-    if any(len(text[a:b].split()) > 4 or _PERSON.match(text[a:b]) for a, b in parts):
+    # (a parenthesis is no word of a part joined by a conjunction: 'Aspartate aminotransferase (AST) (serum
+    # glutamic oxaloacetic transaminase [SGOT]) and alanine aminotransferase (ALT) (...)'; a slash may join a ratio)
+    # (nor in an instrument's name: 'Disease Area and Severity Index (CLASI) activity score')
+    whole = "/" in masked or _INSTRUMENT_HEAD.search(text, *parts[-1])
+    if any(len((text[a:b] if whole else _PAREN_GROUP.sub("", text[a:b])).split()) > 4 or _PERSON.match(text[a:b])
+           for a, b in parts):
         return [(s, e)]
     if len(parts) == 2 and _MODIFIER.fullmatch(text, *parts[0]) and len(text[parts[1][0]:parts[1][1]].split()) >= 2:
         return [(s, e)]  # 'Primary or secondary amenorrhea': two modifiers of one head, one subject
@@ -350,7 +379,7 @@ _TITLE_WORD = r"(?:[A-Z][\w'-]*|\([^()]*\)|score|scale|index|of|the|for|in)"
 _TITLE_WORDS = regex.compile(_TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r")*")
 
 
-_DOSE_OF = regex.compile(r"\G\s*(?:(?:of\s+)?(?:total\s+)?(?:daily\s+)?dose\s+of\s+|of\s+)?(?P<s>(?:(?<=of\s)(?:total|daily|weekly|cumulative)\s+(?:daily\s+)?)?(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w-]{2,}(?:\s+(?!(?:" + _RSTOP + r"|or|and)\b)[A-Za-z][\w-]*)?)", _I)
+_DOSE_OF = regex.compile(r"\G\s*(?:(?:of\s+)?(?:(?:total|daily|lifetime|cumulative)\s+){0,3}(?:dose|exposure)\s+of\s+(?:an?\s+)?|of\s+)?(?P<s>(?:(?<=of\s)(?:total|daily|weekly|cumulative)\s+(?:daily\s+)?)?(?!(?:" + _RSTOP + r"|body\s*weight)\b)[A-Za-z][\w-]{2,}(?:\s+(?!(?:" + _RSTOP + r"|or|and)\b)[A-Za-z][\w-]*)?)", _I)
 
 
 def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:

@@ -48,6 +48,8 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 
 _CACHE: dict = {}
 _PER = regex.compile(r"\s*/\s*|(?:^|\s+)(?:per|a|an|each|every)\s+", regex.I)  # numerator / denominator of a rate ('3 times a week')
+_ADVERB = regex.compile(r"\s+(daily|weekly)$", regex.I)  # '1500 mg daily': a rate per day
+_PERIOD = {"daily": "day", "weekly": "week"}
 
 
 def normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
@@ -82,6 +84,9 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
     if m:  # an unusual power of ten: keep it in the code
         rest = _normalise(t[m.end():], unit_rules)
         return f"10*{m.group(1)}{rest or ''}"
+    adverb = _ADVERB.search(t)
+    if adverb:
+        t = t[:adverb.start()] + "/" + _PERIOD[adverb.group(1).lower()]
     parts = _PER.split(t)
     if len(parts) >= 2 and all(parts[1:]):
         # a rate no rule names ('140 g/week', 'U/kg/day', 'mg/24 hours', 'cells per mL'): the UCUM codes of
@@ -107,4 +112,6 @@ def _denominator(text: str, unit_rules) -> Optional[str]:
         return None
     if m and code == "m2" and m.group(1) == "1.73":
         return "{1.73_m2}"  # per standard body-surface area, as eGFR is written
+    if m and code == "mL" and float(m.group(1)) == 100:
+        return "dL"  # 'mg/100 ml' is mg/dL
     return f"({m.group(1)}.{code})" if m else code
