@@ -253,6 +253,7 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
 _CONDITION_ITEM = regex.compile(r"\b(?:[a-z]+itis|hepatitis|disease|infections?|cancer|carcinoma|syndrome|failure|insufficiency|"
                                 r"impairment|dysfunction|pregnan[a-z]*|allerg[a-z]*|cirrhosis|thrombosis|metastas[ie]s|"
                                 r"fibrillation|flutter|arrhythmias?|tachycardia|bradycardia|angina|infarction|stroke|neuropathy|"
+                                r"mens(?:es|truation)|amenorrh[a-z]*|menopaus[a-z]*|"
                                 r"(?-i:[TNM](?:[0-4]|is|x)[a-d]?))\b", _I)  # (or a TNM stage: 'T1-T2a, Gleason score ≤6')
 
 
