@@ -260,6 +260,8 @@ _AGE_IN_EXPR = regex.compile(r"\bage[sd]?\b(?!\s+(?:of\s+)?(?:onset|at\b)|[- ](?
 _DOSE_UNITS = frozenset({"mg", "g", "ug", "mg/d", "g/d", "ug/d", "mg/wk", "mg/kg", "mg/kg/d", "ug/kg", "ug/kg/d", "[IU]",
                          "[IU]/d", "mL", "[IU]/kg/d", "mg/m2", "mg/m2/d", "g/m2/d"})
 _LOOSE_GAP = regex.compile(r"(?:[^;.:]|\.\d){0,50}", regex.I)
+# 'Total bilirubin: Men: ≤ 1.5 mg/dl: Women: ≤ 1.3 mg/dl': the persons a limit is for, as a label
+_PERSON_LABEL = regex.compile(r"\s*[:,;]?\s*(?:(?:in|for)\s+)?(?:" + PERSON_WORDS + r")\s*:\s*", regex.I)
 
 
 # 'patients under 18', 'women over 40': a person written right before a bare value makes it an age
@@ -535,6 +537,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     # category of the scale named last, not a limit of every part
                     f.subjects = f.subjects[-1:]
         elif prev is not None and prev.subjects and (same_as_prev or _LOOSE_GAP.fullmatch(text, prev.e, f.s)
+                                                     or _PERSON_LABEL.fullmatch(text, prev.e, f.s)
                                                      or _next_group_limit(text, prev, f)):
             f.subjects = list(prev.subjects)
             f.age = prev.age

@@ -387,7 +387,9 @@ def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     """'5 mg of prednisone', '0.5 mg/kg/day prednisone', '2 units/kg/day of total daily insulin',
     '20 mg total daily dose of prednisone': the drug after a dose."""
     m = _DOSE_OF.match(text, ve, rb)
-    return m.span("s") if m else None
+    if m is None or PARTICIPLE.fullmatch(text, *m.span("s")):
+        return None  # ('aspirin ≤ 325 mg/day allowed': a participle is no drug)
+    return m.span("s")
 
 
 # '2 cm in size': the dimension a measured value is of
