@@ -104,6 +104,14 @@ def test_phrasings_rates_per_period(text, value, unit):
     assert t.quantity == "measurement"
 
 
+@pytest.mark.parametrize("text,cmp_,value", [
+    ("pain intensity ≥ 4/10 on NRS", ">=", 4), ("pain score 5/10 or less", "<=", 5), ("Low Back Pain > 3/10", ">", 3),
+])
+def test_phrasings_score_out_of_ten(text, cmp_, value):
+    t = one(text, comparator=cmp_, value=value, unit="{score_of_10}")
+    assert t.quantity == "score" and t.unit.text.replace(" ", "") == "/10"
+
+
 @pytest.mark.parametrize("text,want", [
     ("NYHA class III or IV", {"values": ["III", "IV"], "comparator": "="}),
     ("acute GVHD grade II to IV", {"comparator": "range", "low": 2, "high": 4}),
