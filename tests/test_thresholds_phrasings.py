@@ -83,6 +83,7 @@ def test_phrasings_alternatives_between_subjects():
     ("life expectancy of more than three (3) months", 3, "mo"), ("at least two prior regimens", 2, None),
     ("ANC ≥ 1.5 × 10^9/L", 1.5, "10*9/L"), ("ANC ≥ 1.5x10⁹/L", 1.5, "10*9/L"), ("ANC ≥ 1.5 10*9/L", 1.5, "10*9/L"),
     ("ANC ≥ 1.5 10E9/L", 1.5, "10*9/L"), ("ANC ≥ 1.5×109/L", 1.5, "10*9/L"), ("platelets ≥ 100 GI/L", 100, "10*9/L"),
+    ("ANC < 1.0 x 10(9)/L", 1.0, "10*9/L"),
     ("creatinine ≤ 1,5 mg/dL", 1.5, "mg/dL"), ("bilirubin ≤ 25.6 µmol/L", 25.6, "umol/L"),
     ("eGFR ≥ 60 mL/min/1.73 m2", 60, "mL/min/{1.73_m2}"), ("age ≥ 18 years", 18, "a"), ("within ≤ 4 weeks", None, None),
 ])

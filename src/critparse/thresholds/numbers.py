@@ -24,7 +24,7 @@ _PAREN_DIGITS = regex.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 _WORD = regex.compile(r"[a-z]+", regex.I)
 _POW10 = regex.compile(r"^10(?:\s*\^\s*([0-9]{1,2})|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}))$")
 # a power-of-ten factor: mantissa, then x 10 ^ exponent (the exponent may have lost its superscript)
-_SCI = regex.compile(r"^\s*(-?[\d.,  ]+?)\s*(?:(?:[x×X*·]|\s)\s*10\s*(?:\^\s*|\*\s*|[eE]\s*|\s)?|[eE]\s*\+?)([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*$")
+_SCI = regex.compile(r"^\s*(-?[\d.,  ]+?)\s*(?:(?:[x×X*·]|\s)\s*10\s*(?:\^\s*|\*\s*|[eE]\s*|\s|\((?=\s*[0-9]{1,2}\s*\)))?|[eE]\s*\+?)([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*\)?\s*$")
 
 
 def _digits(s: str) -> Optional[float]:
