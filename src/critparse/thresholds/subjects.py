@@ -71,9 +71,13 @@ _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|wer
           r"once|twice|thrice|orally|intravenously|subcutaneously|qd|bid|tid|qid|prn|"
           # '≥ 8 out of a possible 12': the scale's maximum, not a counted noun
           r"out")
+# words that end a noun phrase written after a count ('3 active drugs other than maraviroc', '≥ 3 courses
+# received', 'two or more surgeons confirming eligibility', 'one cup of black tea and two cups')
+_RIGHT_END = (r"other\s+than|received|planned|given|administered|performed|obtained|completed|confirming|showing|"
+              r"lasting|meeting|one|two|three|four|five|six|seven|eight|nine|ten")
 _RIGHT = regex.compile(
     r"\G\s*(?P<s>(?!(?:" + _RSTOP + r"|of)\b)[A-Za-z][\w'’+-]*"
-    r"(?:\s+(?!\(?(?:" + _RSTOP.replace("and|or|", "") + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)  # (nor '(for')
+    r"(?:\s+(?!\(?(?:" + _RSTOP.replace("and|or|", "") + r")\b|(?<!ly\s+)(?:" + _RIGHT_END + r")\b)[A-Za-z(][\w'’+)-]*){0,5})", _I)  # (nor '(for')
 # 'more than 10% of bone': the share is of what follows
 # '10% of bone marrow', '50 kg of weight': what a value is of, written after it
 _OF_PHRASE = regex.compile(r"\G\s*of\s+(?:the\s+|all\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*(?:\s+(?!(?:" + _RSTOP + r")\b)[A-Za-z][\w'’-]*){0,3})", _I)
