@@ -84,7 +84,8 @@ _EQUIVALENT = regex.compile(r"(?<=\bequivalents?)|\s+equivalents?\b", regex.I)  
 _NO_SUBJECT = frozenset('''
 obtained performed taken done used administered discovered measured drawn collected assessed allowed unchanged ongoing apart preceding
 accurately approximately example eg e.g. e.g there they those his her their one case past above average known
-outside minus times occasions criteria equivalent dl millimole earlier later ago meaning
+outside minus times occasions criteria equivalent dl millimole earlier later ago meaning inclusive exclusive inclusively
+minimum maximum
 '''.split())
 _AFTER_PAREN = regex.compile(r"\s*,?\s*(?:(?:is|are|was|were|of|(?:must|should|will)\s+be)\s*)?", regex.I)
 # a predicate adjective left as the subject of a duration, and the copula before it

@@ -70,7 +70,7 @@ _RSTOP = (r"with|without|who|whose|which|that|having|has|have|had|is|are|was|wer
           # how often and how a dose is given ('400 mg once daily', '10 mg orally')
           r"once|twice|thrice|orally|intravenously|subcutaneously|qd|bid|tid|qid|prn|"
           # '≥ 8 out of a possible 12': the scale's maximum, not a counted noun
-          r"out")
+          r"out|inclusive|exclusive|inclusively")
 # words that end a noun phrase written after a count ('3 active drugs other than maraviroc', '≥ 3 courses
 # received', 'two or more surgeons confirming eligibility', 'one cup of black tea and two cups')
 _RIGHT_END = (r"other\s+than|received|planned|given|administered|performed|obtained|completed|confirming|showing|"
