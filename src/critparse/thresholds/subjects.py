@@ -104,7 +104,7 @@ MAX_WINDOW = 240
 _TRAIL_WORDS = frozenset(
     "of is are was were be been the a an both all each either must should than at in on to for by as from between "
     "within ranging range measured value values lower higher greater less more not no and or equal it its their his "
-    "her".split())
+    "her does did do has have had will would can may".split())
 _TRAIL_CHARS = " \t,(:=-–"
 
 
