@@ -411,3 +411,14 @@ def test_thresholds_phrasings_alternative_without_comparator_shares_the_limits()
     t = one("ALT ≤ 2.5 times ULN (5 times ULN if liver metastases)", comparator="<=", value=2.5)
     (alt,) = t.alternatives
     assert (alt.comparator, alt.value, alt.reference) == ("<=", 5.0, "ULN")
+
+
+@pytest.mark.parametrize("text,pairs", [
+    ("resting supine systolic or diastolic blood pressure >180 mmHg or >110 mmHg, respectively",
+     [("systolic blood pressure", 180), ("diastolic blood pressure", 110)]),
+    ("AST and ALT ≤ 2.5 and ≤ 3 x ULN, respectively", [("aspartate aminotransferase", 2.5), ("alanine aminotransferase", 3)]),
+])
+def test_phrasings_respectively_pairs_subjects_with_limits(text, pairs):
+    found = run(text).thresholds
+    got = [(t.subject.name, t.value) for t in found] + [(a.subject.name, a.value) for t in found for a in t.alternatives]
+    assert sorted(got) == sorted(pairs)

@@ -571,6 +571,24 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
         prev = f
 
 
+_RESPECTIVELY = regex.compile(r"\s*[,;]?\s*(?:\)\s*)?respectively\b", regex.I)
+
+
+def _respectively(text: str, found: list[_Found]) -> None:
+    """'systolic or diastolic blood pressure > 180 mmHg or > 110 mmHg, respectively': the limits
+    before 'respectively' share the subjects of the first, which pair with them in order."""
+    for i, last in enumerate(found):
+        if not _RESPECTIVELY.match(text, last.e):
+            continue
+        k = i
+        while k > 0 and found[k].inherited and found[k].subjects == found[k - 1].subjects:
+            k -= 1
+        group = found[k:i + 1]
+        if len(group) >= 2 and len(group[0].subjects) == len(group):
+            for f, subj in zip(group, list(group[0].subjects)):
+                f.subjects, f.inherited = [subj], False
+
+
 _OPEN_AFTER = regex.compile(r"\s*[(\[]\s*\Z")
 _SCALE_RANGE = regex.compile(r"(?:\bscale\s+(?:of\s+)?|\bon\s+a\s+)\Z|\A\s*(?:-?\s*points?\s+)?(?:scale|VAS|NRS)\b", regex.I)
 
@@ -747,6 +765,7 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     found = _drop_restatements(text, found)
     _share_units(text, found)
     _attach_subjects(text, found, stops, lex)
+    _respectively(text, found)
     _alcohol_units(text, found)
     # a duration is a temporal window unless it is the measured subject (life expectancy > 3 months)
     kept_t = []
