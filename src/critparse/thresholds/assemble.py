@@ -57,6 +57,18 @@ _COUNTED_AFTER_SYMBOL = regex.compile(r"(?!(?:prior\s+to|events?|grades?|times|u
 _CATEGORY_WORD = regex.compile(r"\b(?:class|stage|grade)\b", regex.I)
 _DOSE_WORD = regex.compile(r"(?:(?:a|the|its|their|total|daily|stable|high|low|cumulative|maximum|mean|average)\s+)*"
                             r"(?:doses?|dosages?|dosing)\s*(?:of\s*)?\Z", regex.I)
+# the group or case a limit is for, between it and the next limit of the same subject
+_FOR_GROUP_GAP = regex.compile(r"\s*for\s+(?=[^;:.<>≤≥=\d()]{0,30}?\b(?:cohorts?|arms?|parts?|phases?|groups?|populations?|"
+                            r"stages?|" + PERSON_WORDS + r")\b)[^;:.<>≤≥=\d()]{1,40}?\s*(?:,\s*)?(?:and|or|,)\s*", regex.I)
+_FOR_MEASURE = regex.compile(r"\s*for\s+(?:the\s+|serum\s+|total\s+)*(?P<s>[A-Za-z][\w-]*(?:\s+(?!(?:and|or|in|if|with|at|of)\b)[A-Za-z][\w-]*){0,3}"
+                          r"(?:\s*(?:,|and/or|or|and)\s+(?!(?:the|a|an|in|if|with|at|of|for)\b)[A-Za-z][\w-]*(?:\s+(?!(?:and|or|in|if|with|at|of)\b)[A-Za-z][\w-]*){0,3})*)"
+                          r"(?=\s*(?:[,;.)]|\b(?:and|or)\b|$))", regex.I)
+# what names no measure of its own: 'laboratory test results are > 2 x ULN for ALT'
+_GENERIC_LEFT = regex.compile(r"(?:(?:laboratory|lab|tests?|results?|values?|levels?|parameters?|liver|renal|function|enzymes?|"
+                              r"blood|serum|any|of|the|following)\s*)+", regex.I)
+_NORM_FOR = regex.compile(r"(?:age|gender|sex|height|weight|race|ethnicity)\b", regex.I)  # '95th percentile for age'
+_FOR_END = regex.compile(r"\bfor\s+\Z", regex.I)
+_TAKE_VERB = regex.compile(r"\b(?:take|takes|taking|took|receive|receives|receiving|received|use|uses|using|on)\s+", regex.I)
 _DOSE_GAP = regex.compile(r"(?:\(\s*)?\b(?:at|with|in)\s+(?P<art>(?:a|an|the)\s+)?\Z", regex.I)  # ('aspirin (at a dose of')
 _AFTER = regex.compile(r"after|following|post", regex.I)
 _AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
@@ -446,6 +458,13 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             left = None
         if left and prev is not None and prev.subjects and _PERSON.match(text[left[0]:left[1]].strip()) and unit != "a":
             left = None  # '< 11.5 g/dL for females and < 12.5 g/dL for men': the subject carries on
+        # (not when the limit before took its subject from a 'for' phrase: '> 2 x ULN for ALT or AST, > 1.5 x ULN
+        # for bilirubin', where each 'for' names the measure)
+        group_gap = left and prev is not None and prev.subjects and prev.subjects[0][1] <= prev.s \
+            and unit not in _DOSE_UNITS and _FOR_GROUP_GAP.fullmatch(text, prev.e, f.s) \
+            and not _FOR_END.search(text, max(0, prev.subjects[0][0] - 6), prev.subjects[0][0])
+        if group_gap:
+            left = None  # '≥ 4 months for maintenance cohorts and ≥ 6 months for adjuvant cohorts': so does it here
         right = None
         if f.d.get("quantity") == "duration" or unit in ("wk", "mo", "d"):
             g = _GESTATION.match(text, f.e)
@@ -480,6 +499,15 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 meas = None
             if meas:
                 right = (meas[0], meas[1], False)
+        for_measure = False
+        if right is None and unit != "a":
+            fm = _FOR_MEASURE.match(text, f.e, min(n, f.e + 60))
+            if fm and _first_name(fm.group("s"), lex) not in (None, "age") and not _NORM_FOR.match(fm.group("s")):
+                if left and prev is not None and _FOR_END.search(text, max(prev.e, left[0] - 6), left[0]):
+                    left = None  # ('..., > 1.5 x ULN for bilirubin': the measure before is the limit before's)
+                if left is None or _GENERIC_LEFT.fullmatch(text, left[0], left[1]):
+                    # '> 2 x ULN for ALT, > 1.5 x ULN for bilirubin': the known measure a limit is written for
+                    right, for_measure = (fm.start("s"), fm.end("s"), False), True
         count_right = False
         if right is None and (not left or (not left[2] and not unit) or unit == "a"):
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
@@ -508,9 +536,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
         if right and (not left or right[2] or count_right or pressure or not same_as_prev or unit == "%" or unit in _DOSE_UNITS
                       or _GESTATION.match(text, f.e)):
             s, e, is_age = right
-            f.subjects = [(s, e)]
+            f.subjects = split_subjects(text, s, e) if for_measure else [(s, e)]  # ('for ALT or AST')
             f.age = is_age
-            if not is_age and f.d.get("quantity") is None and f.d.get("comparator") != "range" and unit is None:
+            if not is_age and not for_measure and f.d.get("quantity") is None and f.d.get("comparator") != "range" and unit is None:
                 f.d["quantity"] = "count"
         elif left:
             s, e, _ = left
@@ -521,6 +549,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 if g and g.group("art") and unit in _DURATION_UNITS:
                     g = None  # how long 'a stable dose' lasts: 'on X with a stable dose (for 2 weeks) of Y'
                 drug = left_subject(text, lb, g.start()) if g else None
+                if drug:  # 'Inability to take aspirin at a dosage of': the drug taken
+                    for v in _TAKE_VERB.finditer(text, drug[0], drug[1]):
+                        drug = (v.end(), drug[1], drug[2])
                 # (not a lone participle: 'administered at a dose 15mg/kg' names no drug)
                 if drug and drug[2] and len(text[drug[0]:drug[1]].split()) <= 3 and not PARTICIPLE.fullmatch(text, drug[0], drug[1]):
                     s, e = drug[0], drug[1]
@@ -537,7 +568,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     # 'basal cell or stage I', 'with malignant effusion or Stage IV': the value is a
                     # category of the scale named last, not a limit of every part
                     f.subjects = f.subjects[-1:]
-        elif prev is not None and prev.subjects and (same_as_prev or _LOOSE_GAP.fullmatch(text, prev.e, f.s)
+        elif prev is not None and prev.subjects and (same_as_prev or group_gap or _LOOSE_GAP.fullmatch(text, prev.e, f.s)
                                                      or _PERSON_LABEL.fullmatch(text, prev.e, f.s)
                                                      or _next_group_limit(text, prev, f)):
             f.subjects = list(prev.subjects)
