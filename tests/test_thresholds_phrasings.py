@@ -422,3 +422,8 @@ def test_phrasings_respectively_pairs_subjects_with_limits(text, pairs):
     found = run(text).thresholds
     got = [(t.subject.name, t.value) for t in found] + [(a.subject.name, a.value) for t in found for a in t.alternatives]
     assert sorted(got) == sorted(pairs)
+
+
+def test_phrasings_post_comparator_before_an_inline_number():
+    # '18 years or older 7. Life expectancy': the next item's number is no new limit after 'older'
+    one("6. Patients aged 18 years or older 7. Life expectancy of at least three (3) months", comparator=">=", value=18, unit="a")

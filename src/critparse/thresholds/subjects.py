@@ -308,7 +308,7 @@ SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|categ
 
 
 # one quantity written with a slash: 'albumin/creatinine ratio', 'FEV1/FVC'
-_RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*F?VC\b", _I)
+_RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*(?:F?VC|forced\s+vital\s+capacity)\b", _I)
 
 
 _OR_AND = regex.compile(r"\s(?:(?:and\s*/\s*)?or|and)\s", _I)
