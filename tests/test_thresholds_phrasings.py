@@ -427,3 +427,10 @@ def test_phrasings_respectively_pairs_subjects_with_limits(text, pairs):
 def test_phrasings_post_comparator_before_an_inline_number():
     # '18 years or older 7. Life expectancy': the next item's number is no new limit after 'older'
     one("6. Patients aged 18 years or older 7. Life expectancy of at least three (3) months", comparator=">=", value=18, unit="a")
+
+
+@pytest.mark.parametrize("text,cmp_,value", [
+    ("HbA1c below10% at screening", "<", 10), ("Metformin (equal to or above1500 mg)", ">=", 1500), ("Older than18 years", ">", 18),
+])
+def test_phrasings_comparator_word_glued_to_the_number(text, cmp_, value):
+    one(text, comparator=cmp_, value=value)

@@ -17,7 +17,7 @@ from ..patterns import guarded
 # where numbers start: digits (with a sign), or number words (run on the lower-cased text)
 # (also a multiple glued to its comparator, '> x3 ULN'; not in a code such as 'NK-104-301' or 'COVID-19': a capital
 # letter a character or two before a hyphen)
-_DIGIT = re.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/^])|(?i:(?<=\bage)|(?<=\baged)|(?<=\bto)|(?<=\bthan))|(?<=[<>≤≥=][xX×])|(?<=[<>≤≥=]\s[xX×]))(?<![A-Z]-)(?<![A-Z][A-Za-z]-)"
+_DIGIT = re.compile(r"(?=[-\d])(?:(?<![A-Za-z0-9.,/^])|(?i:(?<=\bage)|(?<=\baged)|(?<=\bto)|(?<=\bthan)|(?<=\bbelow)|(?<=\babove))|(?<=[<>≤≥=][xX×])|(?<=[<>≤≥=]\s[xX×]))(?<![A-Z]-)(?<![A-Z][A-Za-z]-)"
                     r"(?:-(?=\d))?\d")
 _ANY_DIGIT = re.compile(r"\d")  # (a first-character scan: fast)
 _WORDNUM = re.compile(
