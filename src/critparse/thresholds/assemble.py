@@ -585,7 +585,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 _DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects):
             if _DURATION_AFTER.match(text, f.e):
                 # 'less than 1 year history of diabetes', '2 years on insulin': how long, not how old
-                if not f.subjects:
+                # (also after a pronoun: 'if they are either ≥ 1 year post-menopausal')
+                if not f.subjects or all(text[a:b].lower() in _NO_SUBJECT for a, b in f.subjects):
                     r = right_subject(text, f.e, min(n, f.e + 60), False)
                     if r:
                         f.subjects = [(r[0], r[1])]
