@@ -98,6 +98,7 @@ def test_phrasings_numbers_and_units(text, value, unit):
     ("no less than 10 hours per week", 10, "h/wk"), ("at least 150 minutes per week of exercise", 150, "min/wk"),
     ("headache on more than 15 days per month", 15, "d/mo"), ("sleep less than 6 hours per night", 6, "h/{night}"),
     ("Serum urea < 25 mg/100 ml", 25, "mg/dL"), ("total bilirubin > 2.0 mg%", 2.0, "mg/dL"),
+    ("heart rate > 100 per minute", 100, "/min"),
 ])
 def test_phrasings_rates_per_period(text, value, unit):
     # a time or an amount per period is a rate, not a duration ('10 hours per week' is no window)
