@@ -21,9 +21,9 @@ F1_BAR = 0.85
 PRECISION_BAR = 0.92
 # The figures measured when this was last changed, less a small margin: a regression below
 # them fails the suite, so it cannot land.
-F1_FLOOR = 0.834
+F1_FLOOR = 0.835
 PRECISION_FLOOR = 0.839
-RECALL_FLOOR = 0.828
+RECALL_FLOOR = 0.831
 
 
 @pytest.fixture(scope="module")
