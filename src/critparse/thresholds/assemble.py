@@ -73,11 +73,7 @@ _DOSE_GAP = regex.compile(r"(?:\(\s*)?\b(?:at|with|in)\s+(?P<art>(?:a|an|the)\s+
 _AFTER = regex.compile(r"after|following|post", regex.I)
 _AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
 _SCALE = regex.compile(r"\b(?:ECOG|Karnofsky|KPS|Lansky|Zubrod|WHO|performance|PS|score|scale|index|NYHA|ASA|"
-                       r"Gleason|Apgar|MMSE|NIHSS|EDSS|HAM-?D|MADRS|Mayo|Child)\b", regex.I)
-# a named category scale before a value ('New York Heart Association class II or greater heart failure'): the
-# value is the category, not a count of what follows (a bare 'Grade II or greater neuropathy' grades the event)
-_CATEGORY_HEAD = regex.compile(r"\b(?:New\s+York\s+Heart\s+Association|NYHA|NHYA|Tanner)\b[^,;]{0,30}\b(?:class|grade|stage)\s*\Z",
-                            regex.I)
+                       r"Gleason|Apgar|MMSE|NIHSS|EDSS|HAM-?D|MADRS|Mayo|Child|New\s+York\s+Heart\s+Association|NHYA|Tanner)\b", regex.I)
 _GRADE = regex.compile(r"\bgrade\b", regex.I)
 _COND = regex.compile(
     r"\G\s*,?\s*(?P<c>(?:if|for|in|when|with|where|unless|due\s+to|in\s+case\s+of|in\s+the\s+(?:case|presence|setting)\s+of|"
@@ -532,8 +528,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             # the noun written right after it
             right = right_subject(text, f.e, min(n, f.e + 60), False)
             count_right = right is not None and not _NOT_COUNTED.match(text, right[0], right[1]) \
-                and "\n" not in text[f.e:right[0]] and not _SCALE.search(text, left[0], left[1]) \
-                and not _CATEGORY_HEAD.search(text, left[0], left[1])
+                and "\n" not in text[f.e:right[0]] and not _SCALE.search(text, left[0], left[1])
             if count_right:  # '≥ 3 nodal sites (each with a diameter > 3 cm)'
                 right = (right[0], balanced_end(text, right[0], right[1]), right[2])
             else:

@@ -125,4 +125,3 @@ def run_rules(prep: list[tuple], text: str, low: str, starts: list[int],
             for m in finditer(text):
                 if m.end() > m.start():
                     yield expr_start(m), m.end(), rule, m
-

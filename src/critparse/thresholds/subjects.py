@@ -50,9 +50,6 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
 _LEAD = regex.compile(r"(?:\s|[,.)\-–/]|['’]s\b|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
                       r"least(?:\s+(?:one|1|a|an))?)\b|\b(?:on|in|for|to|from|by)(?=\s)|"
                       r"(?<![\w'’])(?-i:o)(?=\s+[A-Z]))+", _I)  # (a lower-case 'o' used as a bullet: 'o Direct bilirubin')
-_TRAIL = regex.compile(r"(?:\s|[,(:=\-–]|\b(?:of|is|are|was|were|be|been|the|a|an|both|all|each|either|must|should|than|"
-                       r"at|in|on|to|for|by|as|from|between|within|ranging|range|measured|value|values|"
-                       r"lower|higher|greater|less|more|not|no|and|or|equal|it|its|their|his|her)\b)+$", _I)
 _HAS_LETTER = regex.compile(r"[A-Za-z]")
 _WORD = regex.compile(r"\S+")
 # words that name the persons a criterion is about
