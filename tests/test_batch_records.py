@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 
 import pytest
+
+from critparse import batch
 
 from critparse.batch import (CRASH_ENV, BatchConfig, Item, ReadStats, expand_sources, iter_items, parse_items,
                              parse_records)
@@ -148,9 +152,17 @@ def test_batch_records_order_kept_with_two_workers():
     assert [d["document"]["text"] for d in docs] == [_text(i) for i in range(n)]
 
 
-def test_batch_records_worker_killed_mid_run(monkeypatch):
+_START = [pytest.param(True, id="forked-from-parent",
+                       marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")),
+          pytest.param(False, id="fork-server")]
+
+
+@pytest.mark.parametrize("fork", _START)
+def test_batch_records_worker_killed_mid_run(monkeypatch, fork):
     """A record that kills its worker (testing hook CRITPARSE_TEST_CRASH_ON) gets an error line;
-    every other record is parsed, in order."""
+    every other record is parsed, in order -- whether workers are forked from this process or
+    come from the fork server."""
+    monkeypatch.setattr(batch, "_can_fork", lambda: fork)
     monkeypatch.setenv(CRASH_ENV, "KILL-THE-WORKER")
     n = 30
     lines = [_line(i) for i in range(n)]
@@ -215,3 +227,48 @@ def test_batch_records_invalid_json_column_points_into_the_line():
     out = list(parse_items(_jsonl_items([_line(0), '{"nct_id": "NCT2", "criteria": "trunc']), BatchConfig(), workers=1))
     err = json.loads(out[1].text)["error"]
     assert err["line"] == 2 and "column 32" in err["message"], err
+
+
+def _report_inherited(chunk: list) -> list:
+    return [(x, os.getpid(), batch._INHERITED) for x in chunk]
+
+
+def _no_init() -> None:
+    pass
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked from the parent on Linux only")
+def test_batch_records_forked_workers_take_over_the_parents_build(monkeypatch):
+    """Workers forked from this process find what ``inherit`` built here (built once, for every
+    pool of the run, recycled ones included); it is released when the run ends."""
+    monkeypatch.setattr(batch, "_can_fork", lambda: True)
+    built = []
+
+    def inherit():
+        built.append(1)
+        return "warm parser"
+
+    chunks = [[i, i + 1] for i in range(0, 12, 2)]
+    out = [r for res in batch.ordered_pool_map(chunks, _report_inherited, workers=2, initializer=_no_init,
+                                               initargs=(), on_crash=lambda x: None, recycle_after=2,
+                                               inherit=inherit)
+           for r in res]
+    assert [x for x, _, _ in out] == list(range(12))
+    assert {w for _, _, w in out} == {"warm parser"} and built == [1]
+    assert os.getpid() not in {pid for _, pid, _ in out}
+    assert batch._INHERITED is None
+
+
+def test_batch_records_no_fork_from_a_threaded_parent():
+    """A parent running other threads must not fork (a lock held by another thread would stay held
+    in the child): it uses the fork server instead."""
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert batch._can_fork() is False
+    finally:
+        stop.set()
+        t.join()

@@ -21,9 +21,12 @@ Carried fields are every field of a JSONL record except the text field (``text_k
 record's own keys ``document`` and ``error`` are dropped.  A text file carries ``{"source": path}``,
 a study record ``{"nct_id": ..., "source": path}``.
 
-Parallelism: chunks of items go to a ``ProcessPoolExecutor`` (start method ``forkserver`` where
-available, so a pool can be rebuilt cheaply and safely after a crash); each worker builds its Parser
-once and returns serialized strings, so the parent does no pydantic work.  The number of chunks in
+Parallelism: chunks of items go to a ``ProcessPoolExecutor``; each worker has its Parser built
+once and returns serialized strings, so the parent does no pydantic work.  On Linux, while the
+parent runs a single thread, workers are forked from the parent itself after it has built and
+warmed its Parser (no fork server, no resource tracker: the rules and spaCy are loaded once and
+their pages shared); otherwise (another OS, or threads in the parent, where forking is unsafe)
+they come from a warm ``forkserver`` where available, else ``spawn``.  The number of chunks in
 flight is bounded, so memory stays flat whatever the input size.  If a worker dies (killed, out of
 memory, a crash in native code) the lost chunks are re-run one at a time in a one-worker pool, split
 in halves until the record that kills the worker is found; a record that kills it twice gets an
@@ -279,9 +282,9 @@ def _iter_jsonl(pre: list[bytes], fh, label: str, stats: ReadStats) -> Iterator[
 class RecordProcessor:
     """Turns items into output strings with one Parser (built once; one per worker process)."""
 
-    def __init__(self, config: BatchConfig, crash_on: Optional[str] = None) -> None:
+    def __init__(self, config: BatchConfig, crash_on: Optional[str] = None, parser=None) -> None:
         self.config = config
-        self.parser = config.make_parser()
+        self.parser = parser if parser is not None else config.make_parser()
         self.crash_on = crash_on or None
 
     # -- public
@@ -428,10 +431,17 @@ def _quiet_interrupts() -> None:
         pass
 
 
+# what a worker forked from this process finds already built: the parent's warm RecordProcessor
+# (CLI) or Parser (``Parser.pipe``), set while a forking pool map runs
+_INHERITED: Any = None
+
+
 def _init_record_worker(config: BatchConfig, crash_on: Optional[str]) -> None:
     global _WORKER
     _quiet_interrupts()
-    _WORKER = RecordProcessor(config, crash_on)
+    inh = _INHERITED
+    parser = inh.parser if isinstance(inh, RecordProcessor) and inh.config == config else None
+    _WORKER = RecordProcessor(config, crash_on, parser)
 
 
 def _run_record_chunk(chunk: list) -> list:
@@ -444,7 +454,11 @@ def _init_pipe_worker(pattern_dirs, extractors, crash_on: Optional[str]) -> None
     from .parser import Parser
 
     _quiet_interrupts()
-    _WORKER = (Parser(pattern_dirs, extractors), crash_on or None)
+    inh = _INHERITED
+    if not (isinstance(inh, Parser) and tuple(inh.pattern_dirs) == tuple(pattern_dirs)
+            and tuple(inh.extractors) == tuple(extractors)):
+        inh = Parser(pattern_dirs, extractors)
+    _WORKER = (inh, crash_on or None)
 
 
 def _run_pipe_chunk(texts: list) -> list:
@@ -503,9 +517,33 @@ def _warm_fork_server() -> None:
     try:
         from .parser import Parser
 
-        Parser().parse(_WARM_TEXT)
+        _warm(Parser())
     except Exception:  # a worker will report it when it builds its own Parser
         pass
+
+
+def _can_fork() -> bool:
+    """Whether workers may be forked from this process: Linux (macOS's system libraries are not
+    fork-safe), and no other thread running (a lock another thread holds at the fork stays held
+    in the child for ever)."""
+    import multiprocessing as mp
+    import threading
+
+    return (sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+            and threading.active_count() == 1)
+
+
+def _warm(parser) -> None:
+    """One parse with ``parser`` (loading what a parse loads lazily: spaCy for abbreviations), then
+    :func:`_tidy`, before workers are forked from this process."""
+    try:
+        parser.parse(_WARM_TEXT)
+    finally:
+        _tidy()
+
+
+def _tidy() -> None:
+    """Free what need not be copied into forked workers."""
     # the regex module keeps its own cache of what it compiled (~7 MB of Python objects for the
     # rules): the rules hold their compiled patterns, so the cache only costs memory (PSS of a
     # 2-worker run over the registry corpus: 253 -> 250 MB)
@@ -534,7 +572,8 @@ def _chunked(items: Iterable, size: int, max_chars: int = _CHUNK_MAX_CHARS) -> I
 def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, workers: int,
                      initializer: Callable, initargs: tuple, on_crash: Callable[[Any], Any],
                      local: Optional[Callable[[list], list]] = None,
-                     max_inflight: Optional[int] = None, recycle_after: int = 256) -> Iterator[list]:
+                     max_inflight: Optional[int] = None, recycle_after: int = 256,
+                     inherit: Optional[Callable[[], Any]] = None) -> Iterator[list]:
     """Run ``fn`` on each chunk on ``workers`` processes and yield the result lists in chunk order.
 
     At most ``max_inflight`` chunks (default ``3 * workers``) are submitted and not yet yielded.
@@ -544,23 +583,41 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
     resources), the rest runs in-process with ``local(chunk)`` after a RuntimeWarning (without
     ``local``: CritparseError ``E212``).  Closing the generator early shuts the pools down.
 
-    Every ``recycle_after`` chunks the pool is drained and replaced by fresh workers (forked from
-    the warm fork server: cheap), so whatever a long run leaves in a worker's memory (caches, a
-    growing vocabulary, fragmentation) cannot grow with the input.
+    Every ``recycle_after`` chunks the pool is drained and replaced by fresh workers (forked: cheap),
+    so whatever a long run leaves in a worker's memory (caches, a growing vocabulary,
+    fragmentation) cannot grow with the input.
+
+    ``inherit``: builds (once) and returns what the workers' ``initializer`` may take over from this
+    process when they are forked from it (a warm RecordProcessor or Parser, see :func:`_can_fork`);
+    each pool is forked from this process when that is safe at the time (one thread), else from
+    the warm fork server.  Without ``inherit``, always the fork server.
     """
     from collections import deque
 
-    ctx = _mp_context()
+    global _INHERITED
     max_inflight = max_inflight or 3 * workers
     it = iter(chunks)
     pending: deque = deque()
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
     solo: list = [None]
+
+    def new_pool(n: int) -> ProcessPoolExecutor:
+        global _INHERITED
+        if inherit is not None and _can_fork():
+            import multiprocessing as mp
+
+            if _INHERITED is None:
+                _INHERITED = inherit()
+            ctx = mp.get_context("fork")
+        else:
+            ctx = _mp_context()
+        return ProcessPoolExecutor(n, mp_context=ctx, initializer=initializer, initargs=initargs)
+
+    pool = new_pool(workers)
 
     def run_solo(chunk):
         for _ in range(2):
             if solo[0] is None:
-                solo[0] = ProcessPoolExecutor(1, mp_context=ctx, initializer=initializer, initargs=initargs)
+                solo[0] = new_pool(1)
             try:
                 return solo[0].submit(fn, chunk).result()
             except BrokenProcessPool:
@@ -598,7 +655,7 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
                 if exhausted:
                     return
                 pool.shutdown(wait=True)  # drained: replace the workers
-                pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
+                pool = new_pool(workers)
                 used = 0
                 continue
             chunk, fut = pending[0]
@@ -629,7 +686,10 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
                         yield f.result()
                     else:
                         yield isolate(ch)
-                pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
+                if solo[0] is not None:  # (its manager thread must not run while the new pool forks)
+                    solo[0].shutdown(wait=True)
+                    solo[0] = None
+                pool = new_pool(workers)
                 used = 0
                 continue
             pending.popleft()
@@ -638,6 +698,7 @@ def ordered_pool_map(chunks: Iterable[list], fn: Callable[[list], list], *, work
         pool.shutdown(wait=True, cancel_futures=True)
         if solo[0] is not None:
             solo[0].shutdown(wait=True)
+        _INHERITED = None
 
 
 # --------------------------------------------------------------------------- public entry points
@@ -670,10 +731,11 @@ def parse_items(items: Iterable[Item], config: BatchConfig, workers: Optional[in
         for item in it:
             yield local.process(item)
         return
-    # In parallel the workers parse; this process builds a Parser of its own only to validate a
-    # configuration that could be wrong (extra pattern directories, chosen extractors) before any
-    # work starts, or later for the in-process fallback -- the default rules are known good, and
-    # their compiled form would only add to this process's memory (~16 MB) and start-up.
+    # In parallel the workers parse.  Where they are forked from this process (see _can_fork), it
+    # builds and warms the Parser they take over.  Otherwise it builds a Parser of its own only to
+    # validate a configuration that could be wrong (extra pattern directories, chosen extractors)
+    # before any work starts, or later for the in-process fallback -- the default rules are known
+    # good, and their compiled form would only add to this process's memory (~16 MB) and start-up.
     holder: list = []
 
     def local_processor() -> RecordProcessor:
@@ -681,7 +743,15 @@ def parse_items(items: Iterable[Item], config: BatchConfig, workers: Optional[in
             holder.append(RecordProcessor(config))
         return holder[0]
 
-    if config.pattern_dirs or config.extractors is not None:
+    def inherit() -> RecordProcessor:  # for workers forked from this process
+        proc = local_processor()
+        try:
+            _warm(proc.parser)
+        except Exception:  # the record that fails the same way will say so
+            pass
+        return proc
+
+    if (config.pattern_dirs or config.extractors is not None) and not _can_fork():
         # start (and warm) the fork server while this process builds its Parser: both compile the
         # rules (~1 s each), on two cores at once instead of one after the other
         import threading
@@ -698,7 +768,8 @@ def parse_items(items: Iterable[Item], config: BatchConfig, workers: Optional[in
     results = ordered_pool_map(_chunked(chain(head, it), chunk_size), _run_record_chunk, workers=workers,
                                initializer=_init_record_worker, initargs=(config, crash_on),
                                on_crash=lambda item: crash_output(config, item),
-                               local=lambda chunk: [local_processor().process(x) for x in chunk])
+                               local=lambda chunk: [local_processor().process(x) for x in chunk],
+                               inherit=inherit)
     try:
         for res in results:
             yield from res
@@ -727,6 +798,14 @@ def _rebuild_error(info) -> CritparseError:
     return exc
 
 
+def _inherit_parser(parser):
+    try:
+        _warm(parser)
+    except Exception:
+        pass
+    return parser
+
+
 def parallel_map_documents(parser, texts: Iterable[str], n_process: int = 2,
                            batch_size: int = 64) -> Iterator:
     """``Parser.pipe`` on ``n_process`` processes: documents in input order.
@@ -746,7 +825,8 @@ def parallel_map_documents(parser, texts: Iterable[str], n_process: int = 2,
     results = ordered_pool_map(_chunked(texts, max(1, batch_size)), _run_pipe_chunk, workers=n_process,
                                initializer=_init_pipe_worker,
                                initargs=(tuple(parser.pattern_dirs), tuple(parser.extractors), crash_on),
-                               on_crash=crashed, local=lambda chunk: _pipe_chunk(parser, None, chunk))
+                               on_crash=crashed, local=lambda chunk: _pipe_chunk(parser, None, chunk),
+                               inherit=lambda: _inherit_parser(parser))
     try:
         for chunk in results:
             for ok, payload in chunk:
