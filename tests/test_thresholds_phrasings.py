@@ -435,3 +435,41 @@ def test_phrasings_post_comparator_before_an_inline_number():
 ])
 def test_phrasings_comparator_word_glued_to_the_number(text, cmp_, value):
     one(text, comparator=cmp_, value=value)
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("radiation exposure > 50 mSv", 50, "mSv"),  # not 'mS' read as milliseconds
+    ("myopia of more than -6 diopters", -6, "[diop]"),
+    ("ametropy < 6 Dpt", 6, "[diop]"),
+    ("QTc > 470 msecs", 470, "ms"),  # a plural no rule spells out
+    ("weight at least 50 kgs", 50, "kg"),
+    ("urea > 15 mmole/L", 15, "mmol/L"),
+    ("serum potassium > 5.0 molar equivalent/L", 5.0, "meq/L"),
+    ("BMI of 19 to 32 kg/meter^2", None, "kg/m2"),
+    ("BMI of 18 kg/m2or less", 18, "kg/m2"),  # a digit before the glued word: the unit ends there
+])
+def test_phrasings_unit_ends_at_a_word_boundary(text, value, unit):
+    want = {"unit": unit} if value is None else {"value": value, "unit": unit}
+    one(text, **want)
+
+
+@pytest.mark.parametrize("text", ["at least 1 CCS class", "> 40% predictive value"])
+def test_phrasings_unit_is_not_the_start_of_a_longer_word(text):
+    found = run(text).thresholds
+    assert found and all(t.unit is None or t.unit.text.lower() not in ("cc", "ccs", "pred") for t in found)
+
+
+@pytest.mark.parametrize("text,cmp_,value,alt_value,alt_unit", [
+    ("Absolute neutrophil count ≥ 1500/mm^3 (or 1.5 x 10^9/L)", ">=", 1500, 1.5, "10*9/L"),
+    ("Creatinine ≤ 1.5 mg/dL (or 132.6 µmol/L)", "<=", 1.5, 132.6, "umol/L"),
+])
+def test_phrasings_limit_restated_after_or_in_parenthesis_is_an_alternative(text, cmp_, value, alt_value, alt_unit):
+    found = run(text).thresholds
+    assert len(found) == 1
+    t = found[0]
+    assert (t.comparator, t.value) == (cmp_, value)
+    assert [(a.comparator, a.value, a.unit.ucum) for a in t.alternatives] == [(cmp_, alt_value, alt_unit)]
+
+
+def test_phrasings_institutional_uln_without_multiplier_sign():
+    one("total bilirubin =< 2 IULN", comparator="<=", value=2, reference="ULN")

@@ -80,7 +80,7 @@ _COND = regex.compile(
     r"in\s+(?:patients|subjects|participants|those|cases)\s+with|for\s+(?:patients|subjects|participants|those)\s+with|"
     r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\bor\s*[<>≤≥]))", regex.I)
 _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
-_GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*\Z", regex.I)
+_GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*(?:(?:or|and/or)\s+)?\Z", regex.I)
 # '< 20% of predicted value post-bronchodilator': the percentage names its reference, the words after it qualify
 _PRED_VALUE = regex.compile(r"(?:value|values|normal)\s*\Z", regex.I)
 _GAP_OR_WORD = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z", regex.I)
