@@ -473,3 +473,21 @@ def test_phrasings_limit_restated_after_or_in_parenthesis_is_an_alternative(text
 
 def test_phrasings_institutional_uln_without_multiplier_sign():
     one("total bilirubin =< 2 IULN", comparator="<=", value=2, reference="ULN")
+
+
+@pytest.mark.parametrize("text,low,high,anchor", [
+    ("Adjuvant/neoadjuvant therapy within 6-12 months of study entry", 6, 12, "study entry"),
+    ("Diagnosis of acute coronary syndrome within 15 to 90 days prior to randomization", 15, 90, "randomization"),
+])
+def test_phrasings_window_range_led_by_within_is_temporal(text, low, high, anchor):
+    """'within 6-12 months of X' is a window even when the words before it could name a duration
+    ('therapy', 'diagnosis'); no threshold is left over the same numbers."""
+    out = run(text)
+    assert [(t.comparator, t.low, t.high, t.anchor.text) for t in out.temporals] == [("range", low, high, anchor)]
+    assert out.thresholds == []
+
+
+def test_phrasings_weeks_of_gestation_is_a_measured_duration():
+    out = run("pregnant women in 30 to 32 weeks of gestation")
+    assert out.temporals == []
+    one("pregnant women in 30 to 32 weeks of gestation", comparator="range", low=30, high=32, unit="wk")

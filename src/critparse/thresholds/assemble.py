@@ -36,6 +36,11 @@ _DURATION_SUBJECT = regex.compile(
     r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
     r"follow[- ]up|hospitali[sz]ation|pain|illness|episodes?|treatment|therapy|stable|stability|remission|"
     r"unconsciousness)\b", regex.I)
+# a window led by 'within' / 'in the past' limits when an event happened, unless the
+# subject is itself a length of time
+_WINDOW_LEAD = regex.compile(r"(?:within|in)\b", regex.I)
+_MEASURED_DURATION = regex.compile(r"\b(?:survival|expectancy|duration|durations|age|aged|old|time(?!\s+of\b)|interval|period|"
+                                   r"length|lasting|lasted|gestation|gestational)\b", regex.I)
 # a duration written as how long something lasts ('for at least 6 weeks', 'duration of > 3 months')
 _FOR_DURATION = regex.compile(r"\b(?:for|lasting|lasted|duration\s+of|(?:for\s+)?a\s+(?:period|duration)\s+of)\s+\Z", regex.I)
 # words after a number that are no counted noun ('more than 2 times', '> 3 months')
@@ -803,7 +808,10 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     kept_t = []
     for t in temps:
         clash = [f for f in found if f.s < t[1] and t[0] < f.e]
-        if clash and all(f.subjects and any(_DURATION_SUBJECT.search(text, a, b) for a, b in f.subjects) for f in clash):
+        # ('therapy within 6-12 months of study entry' is a window; 'life expectancy within ...' is not)
+        lead = t[3].group("lead") if "lead" in t[3].re.groupindex else None
+        dur = _MEASURED_DURATION if lead and _WINDOW_LEAD.match(lead) else _DURATION_SUBJECT
+        if clash and all(f.subjects and any(dur.search(text, a, b) for a, b in f.subjects) for f in clash):
             continue
         # 'treated for > 14 days prior to enrollment': how long an exposure lasted is a limit of its own and
         # the window stays as well; 'for 6 months after the last dose' is only a window
