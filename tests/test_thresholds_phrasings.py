@@ -491,3 +491,7 @@ def test_phrasings_weeks_of_gestation_is_a_measured_duration():
     out = run("pregnant women in 30 to 32 weeks of gestation")
     assert out.temporals == []
     one("pregnant women in 30 to 32 weeks of gestation", comparator="range", low=30, high=32, unit="wk")
+
+
+def test_phrasings_percent_of_expected_is_of_the_predicted_value():
+    one("FEV1 < 50% of the expected value", comparator="<", value=50, reference="predicted", unit="%")

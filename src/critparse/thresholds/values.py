@@ -12,7 +12,7 @@ from .units import normalise
 _DOT_THOUSANDS = regex.compile(r"\d{1,3}(?:\.\d{3})+")
 _REF_LLN = regex.compile(r"\b(?:LLN|LNL|lower)\b", regex.I)
 _REF_INST = regex.compile(r"\binstitutional\b(?!.*\bupper\b)", regex.I)
-_REF_PRED = regex.compile(r"pred", regex.I)
+_REF_PRED = regex.compile(r"pred|expected", regex.I)  # ('65% of expected': of the predicted value)
 INCLUSIVE_OPS = frozenset({">=", "<=", "="})
 _RANGE_SEP = regex.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*", regex.I)
 _ROMAN_RANGE = regex.compile(r"\s*(?:-|–|\bto\b|\bthrough\b|\bthru\b)\s*", regex.I)
