@@ -432,6 +432,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             # '> 4500 g in diabetic and 5000 g in non-diabetic mothers': a limit sharing the comparator of
             # the one before is a limit of the same subject
             f.subjects, f.age, f.inherited = list(prev.subjects), prev.age, True
+            own = unit == "mm[Hg]" and pressure_after(text, f.e, min(n, f.e + 40))
+            if own:  # '> 180 mmHg systolic and 110 mmHg diastolic': the pressure named after it
+                f.subjects, f.inherited = [own], False
             prev = f
             continue
         am = _AGE_IN_EXPR.search(text, f.s, f.e)
