@@ -495,3 +495,13 @@ def test_phrasings_weeks_of_gestation_is_a_measured_duration():
 
 def test_phrasings_percent_of_expected_is_of_the_predicted_value():
     one("FEV1 < 50% of the expected value", comparator="<", value=50, reference="predicted", unit="%")
+
+
+@pytest.mark.parametrize("text,anchor", [
+    ("at least 28 days prior to the first dose of study drug", "first dose of study drug"),
+    ("within 28 days prior to the first dose of study drug", "first dose of study drug"),
+    ("≥ 2 weeks before the start of study treatment", "start of study treatment"),
+])
+def test_phrasings_window_anchor_keeps_the_moment_of_the_event(text, anchor):
+    """Every window rule names the same anchor: the moment ('first dose of', 'start of') is kept."""
+    assert [t.anchor.text for t in run(text).temporals] == [anchor]
