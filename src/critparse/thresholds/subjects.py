@@ -308,6 +308,8 @@ SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|categ
 _RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*(?:F?VC|forced\s+vital\s+capacity)\b", _I)
 
 
+_TRANSAMINASE_PAIR = regex.compile(r"\b(?:AST|SGOT|aspartate\s+(?:amino)?transferase)\b[\s_]*/\s*(?:ALT|SGPT|alanine\b)|"
+                                   r"\b(?:ALT|SGPT|alanine\s+(?:amino)?transferase)\b[\s_]*/\s*(?:AST|SGOT|aspartate\b)", _I)
 _OR_AND = regex.compile(r"\s(?:(?:and\s*/\s*)?or|and)\s", _I)
 
 
@@ -356,7 +358,9 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
     # (a parenthesis is no word of a part joined by a conjunction: 'Aspartate aminotransferase (AST) (serum
     # glutamic oxaloacetic transaminase [SGOT]) and alanine aminotransferase (ALT) (...)'; a slash may join a ratio)
     # (nor in an instrument's name: 'Disease Area and Severity Index (CLASI) activity score')
-    whole = "/" in masked or _INSTRUMENT_HEAD.search(text, *parts[-1])
+    # (but the two transaminases are never a ratio unless it says so: 'Aspartate aminotransferase (AST) (serum
+    # glutamic oxaloacetic transaminase [SGOT])/alanine aminotransferase (ALT) (...)')
+    whole = ("/" in masked and not _TRANSAMINASE_PAIR.search(masked)) or _INSTRUMENT_HEAD.search(text, *parts[-1])
     if any(len((text[a:b] if whole else _PAREN_GROUP.sub("", text[a:b])).split()) > 4 or _PERSON.match(text[a:b])
            for a, b in parts):
         return [(s, e)]
