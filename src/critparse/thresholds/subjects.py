@@ -305,7 +305,13 @@ SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|categ
 
 
 # one quantity written with a slash: 'albumin/creatinine ratio', 'FEV1/FVC'
-_RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*(?:F?VC|forced\s+vital\s+capacity)\b", _I)
+# a slash that writes a ratio, not two subjects sharing a limit: the word 'ratio', or a ratio measured as such
+# ('PaO2/FiO2 < 300', 'urine protein/creatinine ≤ 1.0 g/g', 'LDL/HDL', 'CD4/CD8', 'Kt/V ≥ 1.2')
+_RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*(?:F?VC|forced\s+vital\s+capacity)\b|"
+                       r"\b(?:PaO2|PO2|P)\s*/\s*FiO2\b|\b(?:LDL|non-HDL|TC|total\s+cholesterol|cholesterol)(?:-?C)?\s*/\s*HDL\b|"
+                       r"\bCD4\+?\s*/\s*CD8\b|\b(?:BUN|urea(?:\s+nitrogen)?)\s*/\s*(?:creatinine|Cr)\b|"
+                       r"\b(?:albumin|microalbumin|protein|UP|UA)\s*/\s*(?:creatinine|Cr)\b|\bwaist\s*/\s*hip\b|"
+                       r"\b(?:sp|std|e)?Kt\s*/\s*V\b|\bE\s*/\s*(?:e['’]|A)(?!\w)|\bA\s*/\s*G\b|\bNa\s*/\s*K\b", _I)
 
 
 _TRANSAMINASE_PAIR = regex.compile(r"\b(?:AST|SGOT|aspartate\s+(?:amino)?transferase)\b[\s_]*/\s*(?:ALT|SGPT|alanine\b)|"
