@@ -505,3 +505,8 @@ def test_phrasings_percent_of_expected_is_of_the_predicted_value():
 def test_phrasings_window_anchor_keeps_the_moment_of_the_event(text, anchor):
     """Every window rule names the same anchor: the moment ('first dose of', 'start of') is kept."""
     assert [t.anchor.text for t in run(text).temporals] == [anchor]
+
+
+def test_phrasings_change_of_a_measure_is_named_as_a_change():
+    t = one("Patients who have had a ≥10% drop in LVEF on previous therapy", comparator=">=", value=10, unit="%")
+    assert t.subject.name == "drop in left ventricular ejection fraction"

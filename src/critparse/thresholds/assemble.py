@@ -12,7 +12,7 @@ from .values import describe_match
 from .lexicon import Lexicon
 from .prefixes import text_prefixes
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, PARTICIPLE, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, CHANGE_WORDS, PARTICIPLE, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -248,7 +248,15 @@ def _first_name(t: str, lex: Lexicon) -> Optional[str]:
     return None
 
 
+_CHANGE_IN = regex.compile(r"(" + CHANGE_WORDS + r")\s+(in|of)\s+(?=\S)", regex.I)
+
+
 def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional[str]:
+    ch = _CHANGE_IN.match(t)
+    if ch:  # 'drop in LVEF': a change of the measure, named so ('drop in left ventricular ejection fraction')
+        inner = _name_uncached(t[ch.end():], lex, long_forms)
+        if inner:
+            return f"{ch.group(1).lower()} {ch.group(2).lower()} {inner}"
     name = _first_name(t, lex)
     if name is not None:
         return name

@@ -485,7 +485,17 @@ def noun_after_percent(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]
     s, e = r[0], balanced_end(text, r[0], r[1])
     if e < rb and text[e:e + 1] == ":":
         return None  # 'at least 29% Other: Not pregnant': the next line's heading
+    if _CHANGE_WORD.fullmatch(text, s, e):  # '≥ 10% drop in LVEF': the change of what
+        m = _IN_OF.match(text, e, rb)
+        r2 = right_subject(text, m.end(), rb, False) if m else None
+        if r2 is not None and "\n" not in text[e:r2[0]]:
+            e = balanced_end(text, r2[0], r2[1])
     return (s, e) if e > s else None
+
+
+CHANGE_WORDS = r"drops?|declines?|decreases?|increases?|reductions?|losse?s?|gains?|rises?|falls?|changes?|improvements?|worsening"
+_CHANGE_WORD = regex.compile(r"(?:" + CHANGE_WORDS + r")", _I)
+_IN_OF = regex.compile(r"\G\s+(?:in|of)\s+", _I)
 
 
 def percent_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
