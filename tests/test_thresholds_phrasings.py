@@ -510,3 +510,13 @@ def test_phrasings_window_anchor_keeps_the_moment_of_the_event(text, anchor):
 def test_phrasings_change_of_a_measure_is_named_as_a_change():
     t = one("Patients who have had a ≥10% drop in LVEF on previous therapy", comparator=">=", value=10, unit="%")
     assert t.subject.name == "drop in left ventricular ejection fraction"
+
+
+@pytest.mark.parametrize("text", ["HER2 3+ by IHC", "MET (IHC) expression of 1+, 2+, or 3+", "2+ proteinuria on dipstick"])
+def test_phrasings_single_digit_plus_is_a_level_not_or_more(text):
+    assert [t for t in run(text).thresholds if t.comparator == ">="] == []
+
+
+@pytest.mark.parametrize("text,value", [("aged 18+", 18), ("symptoms for 3+ months", 3), ("Grade 2+ diarrhea", 2)])
+def test_phrasings_plus_after_an_age_duration_or_grade_is_or_more(text, value):
+    one(text, comparator=">=", value=value)
