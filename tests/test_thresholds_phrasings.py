@@ -520,3 +520,17 @@ def test_phrasings_single_digit_plus_is_a_level_not_or_more(text):
 @pytest.mark.parametrize("text,value", [("aged 18+", 18), ("symptoms for 3+ months", 3), ("Grade 2+ diarrhea", 2)])
 def test_phrasings_plus_after_an_age_duration_or_grade_is_or_more(text, value):
     one(text, comparator=">=", value=value)
+
+
+def test_phrasings_alternative_after_semicolon_with_condition():
+    t = one("ALT ≤ 3 × ULN; ≤ 5 × ULN in patients with liver metastases", comparator="<=", value=3)
+    assert [(a.value, a.condition.text, a.subject.name) for a in t.alternatives] == [
+        (5, "in patients with liver metastases", "alanine aminotransferase")]
+
+
+def test_phrasings_age_group_between_two_limits_is_a_condition():
+    """The second clearance limit is the clearance's, for an age group; the condition stops at the next limit."""
+    found = run("Creatinine clearance ≥ 60 mL/min for patients aged < 65 years and ≥ 50 mL/min for those ≥ 65 years").thresholds
+    clearance = [t for t in found if t.unit and t.unit.ucum == "mL/min"]
+    assert [(t.value, t.subject.name, t.condition.text) for t in clearance] == [
+        (60, "creatinine clearance", "for patients aged < 65 years"), (50, "creatinine clearance", "for those ≥ 65 years")]

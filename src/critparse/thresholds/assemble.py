@@ -83,7 +83,7 @@ _GRADE = regex.compile(r"\bgrade\b", regex.I)
 _COND = regex.compile(
     r"\G\s*,?\s*(?P<c>(?:if|for|in|when|with|where|unless|due\s+to|in\s+case\s+of|in\s+the\s+(?:case|presence|setting)\s+of|"
     r"in\s+(?:patients|subjects|participants|those|cases)\s+with|for\s+(?:patients|subjects|participants|those)\s+with|"
-    r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\bor\s*[<>≤≥]))", regex.I)
+    r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\b(?:or|and)\s*[<>≤≥]))", regex.I)
 _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
 _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*(?:(?:or|and/or)\s+)?\Z", regex.I)
 # '< 20% of predicted value post-bronchodilator': the percentage names its reference, the words after it qualify
@@ -116,7 +116,7 @@ _RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:i
 _COMMA_BEFORE = regex.compile(r"\s*,\s*\Z")
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
-_GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]\s*")
+_GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]?\s*")
 _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z", regex.I)
 
 
@@ -587,8 +587,15 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
         elif prev is not None and prev.subjects and (same_as_prev or group_gap or _LOOSE_GAP.fullmatch(text, prev.e, f.s)
                                                      or _PERSON_LABEL.fullmatch(text, prev.e, f.s)
                                                      or _next_group_limit(text, prev, f)):
-            f.subjects = list(prev.subjects)
-            f.age = prev.age
+            src = prev
+            if prev.age and unit and unit not in _DURATION_UNITS:
+                # 'CrCl ≥ 60 mL/min for patients aged < 65 years and ≥ 50 mL/min for those ≥ 65 years': the age
+                # limit in between is a condition; the value carries on the measure limited in its unit before
+                same = [g for g in found[:found.index(prev)] if g.subjects and not g.age and g.d.get("unit") == unit]
+                if same:
+                    src = same[-1]
+            f.subjects = list(src.subjects)
+            f.age = src.age
             f.inherited = True
         if _AGE_OP.search(op) or (unit == "a" and any(_AGE_WORDS.search(text, a, b) for a, b in f.subjects)):
             f.age = True
