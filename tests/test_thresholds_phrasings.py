@@ -534,3 +534,15 @@ def test_phrasings_age_group_between_two_limits_is_a_condition():
     clearance = [t for t in found if t.unit and t.unit.ucum == "mL/min"]
     assert [(t.value, t.subject.name, t.condition.text) for t in clearance] == [
         (60, "creatinine clearance", "for patients aged < 65 years"), (50, "creatinine clearance", "for those ≥ 65 years")]
+
+
+@pytest.mark.parametrize("text,cond", [
+    ("Total bilirubin ≤ 1.5 × ULN (except subjects with Gilbert Syndrome, who can have total bilirubin < 3.0 mg/dL)",
+     "except subjects with Gilbert Syndrome"),
+    ("Total bilirubin less than or equal to 2.0 mg/dl, except in patients with Gilbert's Syndrome who must have a total "
+     "bilirubin less than 3.0 mg/dl", "except in patients with Gilbert's Syndrome"),
+])
+def test_phrasings_excepted_group_limit_is_an_alternative(text, cond):
+    found = run(text).thresholds
+    assert len(found) == 1
+    assert [(a.value, a.condition.text) for a in found[0].alternatives] == [(3.0, cond)]

@@ -116,6 +116,9 @@ _RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:i
 _COMMA_BEFORE = regex.compile(r"\s*,\s*\Z")
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
 # 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
+_EXCEPT_GAP = regex.compile(r"\s*[,;]?\s*[(\[]?\s*(?P<c>(?:except|unless)\b[^;()\[\]<>≤≥]{1,100}?)\s*,?\s*"
+                         r"(?:(?:who|which|where|in\s+whom)\s+(?:(?:can|may|must|should|will)\s+)?(?:have\s+had|have|has|had|be)\s+(?:an?\s+)?|"
+                         r"(?:the\s+)?limit\s+is\s+|then\s+)?", regex.I)
 _GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]?\s*")
 _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z", regex.I)
 
@@ -709,6 +712,12 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
                 a, b = f.subjects[0]
                 gap_ok = _GAP_OR_WORD.fullmatch(text, last.e, a) or (_GAP_OR.fullmatch(text, last.e, a) and (
                     f.cond or _ACCEPTABLE.match(text, f.e) or _COND_SUBJECT.search(text, a, b)))
+                if not gap_ok and f.cond is None and p.subjects:
+                    # 'Total bilirubin ≤ 1.5 × ULN (except subjects with Gilbert syndrome, who can have total
+                    # bilirubin < 3.0 mg/dL)': the same measure's limit for the excepted group
+                    ex = _EXCEPT_GAP.fullmatch(text, last.e, a)
+                    if ex and any(text[x:y].strip().lower() == text[a:b].strip().lower() for x, y in p.subjects):
+                        f.cond, gap_ok = ex.span("c"), True
             if gap_ok and (f.inherited or f.cond or p.subjects) and not _other_quantity(last, f):
                 if f.inherited or not f.subjects:
                     # the limit written just before: 'heart rate less than 50 or over 100 bpm' after
