@@ -528,7 +528,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     # '> 2 x ULN for ALT, > 1.5 x ULN for bilirubin': the known measure a limit is written for
                     right, for_measure = (fm.start("s"), fm.end("s"), False), True
         count_right = False
-        if right is None and (not left or (not left[2] and not unit) or unit == "a"):
+        # (a multiple of a reference limits the measure named before it: 'AST, ALT: > 2 times ULN laboratory range')
+        if right is None and (not left or (not left[2] and not unit and not f.d.get("reference")) or unit == "a"):
             right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
             if right and unit == "a" and left:
                 if not right[2]:
