@@ -23,7 +23,7 @@ PRECISION_BAR = 0.92
 # them fails the suite, so it cannot land.
 F1_FLOOR = 0.835
 PRECISION_FLOOR = 0.839
-RECALL_FLOOR = 0.831
+RECALL_FLOOR = 0.832
 
 
 @pytest.fixture(scope="module")
