@@ -115,11 +115,14 @@ _MEASURE_TAIL = regex.compile(r"\s+(?:that\s+|which\s+)?(?:measures|measuring|me
 _RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:is|are|was|were|must|should|will|can|to|be|been)\s+)*\Z", regex.I)
 _COMMA_BEFORE = regex.compile(r"\s*,\s*\Z")
 _TIMED_ACTION = regex.compile(r"\s+(?:performed|obtained|assessed|measured|done|drawn|collected|calculated|determined)\s*\Z", regex.I)
-# 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)': a conditional limit in brackets after a semicolon
+# 'Total bilirubin ≤ 1.5 × ULN (except subjects with Gilbert syndrome, who can have total bilirubin < 3.0 mg/dL)':
+# what stands between a limit and the same measure's limit for an excepted group (group 'c': the condition)
 _EXCEPT_GAP = regex.compile(r"\s*[,;]?\s*[(\[]?\s*(?P<c>(?:except|unless)\b[^;()\[\]<>≤≥]{1,100}?)\s*,?\s*"
                          r"(?:(?:who|which|where|in\s+whom)\s+(?:(?:can|may|must|should|will)\s+)?(?:have\s+had|have|has|had|be)\s+(?:an?\s+)?|"
                          r"(?:the\s+)?limit\s+is\s+|then\s+)?", regex.I)
-_GAP_SEMI_BRACKET = regex.compile(r"\s*;\s*[(\[]?\s*")
+# 'ALP ≤ 2.5 x ULN; (≤ 5 x ULN if bone metastases)', 'ALT ≤ 3 × ULN; ≤ 5 × ULN in patients with liver metastases':
+# a conditional limit after a semicolon, in brackets or not
+_GAP_SEMI = regex.compile(r"\s*;\s*[(\[]?\s*")
 _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z", regex.I)
 
 
@@ -704,7 +707,7 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
             p = roots[-1]
             last = p.alts[-1] if p.alts else p
             gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s)) \
-                or (f.cond and not f.subjects and _GAP_SEMI_BRACKET.fullmatch(text, last.e, f.s))
+                or (f.cond and not f.subjects and _GAP_SEMI.fullmatch(text, last.e, f.s))
             if not gap_ok and f.subjects and not f.inherited and f.subjects[0][0] > last.e:
                 # another subject's limit is an alternative after 'or' ('INR ≤ 1.5 x ULN, or PT ≤ 1.5 x ULN'); in a
                 # parenthesis only when it is qualified ('AST > 3 x ULN (tumor liver metastasis ≥ 5 x ULN)', '(isolated

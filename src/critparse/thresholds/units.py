@@ -96,7 +96,7 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
         dens = [_denominator(p, unit_rules) for p in parts[1:]]
         if num is not None and all(dens):
             return num + "/" + "/".join(dens)
-    if len(t) > 2 and t[-1] in "sS" and t[-2].isalpha():  # 'msecs', 'kgs': a plural no rule spells out
+    if len(t) > 2 and t[-1] == "s" and t[-2].isalpha():  # 'msecs', 'kgs': a plural no rule spells out
         return _normalise(t[:-1], unit_rules, exponent)
     return None
 
