@@ -546,3 +546,18 @@ def test_phrasings_excepted_group_limit_is_an_alternative(text, cond):
     found = run(text).thresholds
     assert len(found) == 1
     assert [(a.value, a.condition.text) for a in found[0].alternatives] == [(3.0, cond)]
+
+
+@pytest.mark.parametrize("text,cmp_,value", [
+    ("Best corrected visual acuity of 20/40 or better in the study eye", ">=", 0.5),
+    ("BCVA worse than 20/200 in the fellow eye", "<", 0.1),
+    ("visual acuity of 6/12 or better", ">=", 0.5),
+])
+def test_phrasings_snellen_fraction_is_decimal_acuity(text, cmp_, value):
+    t = one(text, comparator=cmp_, value=value)
+    assert t.subject.name == "visual acuity"
+
+
+def test_phrasings_snellen_range_and_blood_pressure_is_no_acuity():
+    one("BCVA between 20/32 and 20/320 Snellen equivalent", comparator="range", low=0.0625, high=0.625)
+    assert [t for t in run("BP 120/80 to 140/90").thresholds if t.rule.startswith("thr.acuity")] == []

@@ -60,6 +60,17 @@ def _span(m, name: str) -> Optional[tuple[int, int]]:
     return (s, e) if s >= 0 and e > s else None
 
 
+_FRACTION = regex.compile(r"\s*(\d{1,3}(?:\.\d+)?)\s*/\s*(\d{1,4}(?:\.\d+)?)\s*")
+
+
+def _fraction(text: Optional[str]) -> Optional[float]:
+    """'20/40' -> 0.5 (a Snellen fraction as decimal acuity); None for a zero denominator or no fraction."""
+    m = _FRACTION.fullmatch(text or "")
+    if not m or float(m.group(2)) == 0:
+        return None
+    return round(float(m.group(1)) / float(m.group(2)), 4)
+
+
 def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]:
     """The threshold fields a rule's match states (no subject).  Private keys start with ``_``."""
     if m is None:
@@ -119,6 +130,15 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
                     out["value"] = float(nums[0])
                 elif nums and all(n is not None for n in nums):
                     out["low"], out["high"] = float(min(nums)), float(max(nums))
+    elif g("frac") is not None:
+        # a Snellen fraction ('20/40 or better'): the value is the decimal acuity (20/40 -> 0.5)
+        v, low = _fraction(g("frac")), _fraction(g("frac_low")) if g("frac_low") else None
+        if v is None:
+            return None
+        if low is not None:
+            out.update(comparator="range", low=min(low, v), high=max(low, v), low_inclusive=True, high_inclusive=True)
+        else:
+            out.update(comparator=op_c or post_c or getattr(rule, "comparator", None) or "=", value=v)
     else:
         num_text = g("num") or g("num2")
         v, exponent = _num(num_text)
