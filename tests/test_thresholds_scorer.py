@@ -22,7 +22,7 @@ PRECISION_BAR = 0.92
 # The figures measured when this was last changed, less a small margin: a regression below
 # them fails the suite, so it cannot land.
 F1_FLOOR = 0.835
-PRECISION_FLOOR = 0.839
+PRECISION_FLOOR = 0.838
 RECALL_FLOOR = 0.832
 
 
