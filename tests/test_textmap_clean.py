@@ -29,3 +29,17 @@ def test_textmap_threshold_read_through_references():
     (t,) = doc.criteria()[0].thresholds
     assert (t.comparator, t.low, t.high, t.low_inclusive, t.high_inclusive) == ("range", 6.5, 9.0, False, True)
     assert doc.text[t.start:t.end] == "\\&gt; 6.5% and \\&lt;= 9.0%"
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("ALT &lt; 3 x ULN", "ALT < 3 x ULN"),
+    ("* Age &ge; 18 years", "Age ≥ 18 years"),
+    ("Inclusion Criteria:\n\n- creatinine &le; 1.5 mg/dL", "creatinine ≤ 1.5 mg/dL"),
+])
+def test_textmap_single_reference_in_a_line_is_its_character(raw, want):
+    """A line whose only special is one character reference: the reference is its character, not
+    the single space a run of white space becomes (the line scanner's shortcut for that case)."""
+    doc = critparse.parse(raw)
+    (crit,) = doc.criteria()
+    assert crit.text == want
+    assert crit.thresholds and crit.thresholds[0].comparator in ("<", ">=", "<=")

@@ -253,7 +253,7 @@ def scan_blocks(text: str, fmt: str, rules: RuleSet) -> list[Block]:
         if sp is None and clean[0] != " " and clean[-1] != " ":
             # nothing to clean (most lines): the clean text is the line; its map is made on demand
             lmt = pieces = None
-        elif (sp is not None and sp.end() - sp.start() >= 2 and text[sp.start()] != "\\" and s < sp.start()
+        elif (sp is not None and sp.end() - sp.start() >= 2 and text[sp.start()].isspace() and s < sp.start()
               and sp.end() < e and clean[0] != " " and clean[-1] != " " and special(text, sp.end(), e) is None):
             # one run of white space inside the line, nothing else to clean (the legacy layout's
             # "-  text"): what segment() gives, made directly -- the run is the first special, so
