@@ -202,6 +202,8 @@ def generate(corpus: list[str], seed: int, i: int) -> str:
 
 def check(doc, text: str) -> list[str]:
     """Invariant violations (empty when fine).  Mirrors tests/test_robust_inputs.check_document."""
+    from critparse.lines import markup_spans
+
     n = len(text)
     problems = []
     if len(doc.text) != n or doc.end != n:
@@ -235,6 +237,9 @@ def check(doc, text: str) -> list[str]:
     for d in doc.diagnostics:
         if not (0 <= d.start <= d.end <= n):
             problems.append(f"diagnostic {d.code} span outside")
+    for a, b in markup_spans(doc.text):  # (HTML line breaks are markup, as line breaks are)
+        cover[a] += 1
+        cover[b] -= 1
     run = 0
     t = doc.text
     for i in range(n):

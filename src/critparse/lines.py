@@ -17,6 +17,8 @@ with list items right under it ("Hepatic") becomes a sub-heading.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -73,23 +75,49 @@ _WS_CHARS = " \t\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u20
 _BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
+# HTML block tags that break a line in exported text ('Age &gt;= 18<br>ECOG 0-1', '<p>...</p>', '<li>');
+# a paragraph or list boundary also counts as a blank line.  (Inline tags are cleaned by textmap.)
+_BLOCK_TAG = re.compile(r"<(?:(?P<br>br)|/?(?:p|li|ul|ol|div|tr|td|table|h[1-6]))(?:\s[^<>]{0,200})?\s*/?>", re.I)
+
+
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the HTML block tags that break lines (``<br>``, ``<p>``, ``<li>``...): markup, not text
+    -- no node covers them, as none covers a line break."""
+    if "<" not in text:
+        return []
+    return [m.span() for m in _BLOCK_TAG.finditer(text)]
+
+
 def line_spans(text: str) -> list[tuple[int, int, int, bool]]:
     """``(start, end, indent, blank_before)`` of each non-blank line (see :func:`split_lines`)."""
     spans = []
     pos = 0
     blank = True
+    tags = "<" in text and _BLOCK_TAG.search(text) is not None
     for raw in text.splitlines(True):
         s = pos
         pos += len(raw)
         body = raw.rstrip(_BREAKS)
-        lead = body.lstrip(_WS_CHARS)
-        if not lead:
+        parts = [(0, len(body), False)]
+        if tags and "<" in body:
+            parts, at, brk = [], 0, False
+            for m in _BLOCK_TAG.finditer(body):
+                parts.append((at, m.start(), brk))
+                at, brk = m.end(), m.group("br") is None  # ('</p><p>': a paragraph break)
+            parts.append((at, len(body), brk))
+        for a, b, para in parts:
+            piece = body[a:b]
+            lead = piece.lstrip(_WS_CHARS)
+            if not lead:
+                blank = blank or para
+                continue
+            nws = len(piece) - len(lead)
+            cs = s + a + nws
+            spans.append((cs, cs + len(lead.rstrip(_WS_CHARS)), nws + 3 * piece.count("\t", 0, nws) if nws else 0,
+                          blank or para))
+            blank = False
+        if not any(body[a:b].strip(_WS_CHARS) for a, b, _ in parts):
             blank = True
-            continue
-        nws = len(body) - len(lead)
-        cs = s + nws
-        spans.append((cs, cs + len(lead.rstrip(_WS_CHARS)), nws + 3 * body.count("\t", 0, nws) if nws else 0, blank))
-        blank = False
     return spans
 
 

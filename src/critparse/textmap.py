@@ -31,10 +31,13 @@ _SINGLES = ("\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
 # HTML character references left in exported text ('HbA1c &gt; 6.5%', escaped as '\\&gt;' in markdown):
 # one character each
 _ENTITY = r"&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
+# inline HTML tags left in exported text ('<b>HbA1c</b>', '1.5 x 10<sup>9</sup>/L'): dropped, except that an
+# opening <sup> is '^' (a power); block tags (<br>, <p>, <li>) break lines (see lines.line_spans)
+_INLINE_TAG = r"(?i:</?(?:b|i|u|em|strong|span|font|sub|sup|small|big|a)(?:\s[^<>]{0,200})?\s*/?>)"
 _SPECIAL = re.compile(
     # (a reference and its escaped form are two branches with a literal first character each, so the
     # engine can scan for those characters)
-    _ENTITY + r"|\\" + _ENTITY +
+    _ENTITY + r"|\\" + _ENTITY + "|" + _INLINE_TAG +
     r"|\\[!-/:-@\[-`{-~]"                 # markdown escapes: any ASCII punctuation
     r"|[ \t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n]{2,}"  # whitespace runs
     "|[" + _SINGLES + "]"
@@ -88,6 +91,8 @@ def segment(source: str, s: int, e: int) -> tuple[str, list[tuple[int, int, int,
             rep = source[ms + 1]
         elif source[me - 1] == ";":
             rep = _entity(source[ms:me])
+        elif source[ms] == "<":  # an inline tag
+            rep = "^" if source[ms + 1:ms + 4].lower() == "sup" else ""
         else:
             rep = " "
         if rep == " " and space:
