@@ -47,7 +47,7 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
 
 # ('least': 'at' ended the search in 'at least one dimension >= 10 mm')
 # (a preposition only before a space: 'on a stable dose' -> 'stable dose', but 'in-situ hybridization' stays)
-_LEAD = regex.compile(r"(?:\s|[,.)\-–/]|['’]s\b|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
+_LEAD = regex.compile(r"(?:\s|[,.)\-–/\u2460-\u24ff\u2776-\u2793]|['’]s\b|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
                       r"least(?:\s+(?:one|1|a|an))?|take|takes|taking|receive|receives|receiving|use|uses|using|including|excluding|except|achieve|achieves|achieving|reach|reaches|reaching|attain|attains|attaining)\b|\b(?:on|in|for|to|from|by)(?=\s)|"
                       r"(?<![\w'’])(?-i:o)(?=\s+[A-Z]))+", _I)  # (a lower-case 'o' used as a bullet: 'o Direct bilirubin')
 _HAS_LETTER = regex.compile(r"[A-Za-z]")
