@@ -77,7 +77,7 @@ _BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 # HTML block tags that break a line in exported text ('Age &gt;= 18<br>ECOG 0-1', '<p>...</p>', '<li>');
 # a paragraph or list boundary also counts as a blank line.  (Inline tags are cleaned by textmap.)
-_BLOCK_TAG = re.compile(r"<(?:(?P<br>br)|/?(?:p|li|ul|ol|div|tr|td|table|h[1-6]))(?:\s[^<>]{0,200})?\s*/?>", re.I)
+_BLOCK_TAG = re.compile(r"<(?:(?P<br>br)|/?(?:p|li|ul|ol|div|tr|td|table|h[1-6]))(?:\s+[a-z-]+\s*=[^<>]{0,200})?\s*/?>", re.I)
 
 
 def markup_spans(text: str) -> list[tuple[int, int]]:

@@ -32,8 +32,9 @@ _SINGLES = ("\t\u00a0\u2007\u202f\u2009\u200a\u3000\u2002\u2003\r\n\ufeff\u200b"
 # one character each
 _ENTITY = r"&(?:lt|gt|le|ge|amp|nbsp|quot|apos|plusmn|micro|deg|#[0-9]{2,5}|#[xX][0-9a-fA-F]{2,4});"
 # inline HTML tags left in exported text ('<b>HbA1c</b>', '1.5 x 10<sup>9</sup>/L'): dropped, except that an
-# opening <sup> is '^' (a power); block tags (<br>, <p>, <li>) break lines (see lines.line_spans)
-_INLINE_TAG = r"(?i:</?(?:b|i|u|em|strong|span|font|sub|sup|small|big|a)(?:\s[^<>]{0,200})?\s*/?>)"
+# opening <sup> is '^' (a power); block tags (<br>, <p>, <li>) break lines (see lines.line_spans).  A tag's
+# attributes must look like name=...: 'x <b and y> z' is text
+_INLINE_TAG = r"(?i:</?(?:b|i|u|em|strong|span|font|sub|sup|small|big|a)(?:\s+[a-z-]+\s*=[^<>]{0,200})?\s*/?>)"
 _SPECIAL = re.compile(
     # (a reference and its escaped form are two branches with a literal first character each, so the
     # engine can scan for those characters)
