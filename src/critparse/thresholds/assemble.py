@@ -12,7 +12,7 @@ from .values import describe_match
 from .lexicon import Lexicon
 from .prefixes import text_prefixes
 from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
-from .subjects import _PERSON, CHANGE_WORDS, PARTICIPLE, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
+from .subjects import _PERSON, CHANGE_WORDS, PARTICIPLE, TAKE_VERBS, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
 
@@ -31,16 +31,17 @@ def _may_hold_value(text: str) -> bool:
         or _ROMAN_WORD.search(text) is not None or _CODE.search(text) is not None
 
 
+# subjects that are a length of time themselves ('life expectancy > 3 months', 'age ≥ 18 years')
+_LENGTH_WORDS = r"survival|expectancy|duration|durations|age|aged|old|time(?!\s+of\b)|interval|period|length|lasting|lasted"
+# ... and subjects a duration may limit: how long something has lasted or since when ('history of diabetes > 1 year')
 _DURATION_SUBJECT = regex.compile(
-    r"\b(?:survival|expectancy|duration|durations|history|age|aged|old|time(?!\s+of\b)|interval|period|length|lasting|"
-    r"lasted|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|course|stay|"
-    r"follow[- ]up|hospitali[sz]ation|pain|illness|episodes?|treatment|therapy|stable|stability|remission|"
+    r"\b(?:" + _LENGTH_WORDS + r"|history|diagnos\w*|disease|symptoms?|onset|since|infertility|amenorrh\w*|menopaus\w*|"
+    r"course|stay|follow[- ]up|hospitali[sz]ation|pain|illness|episodes?|treatment|therapy|stable|stability|remission|"
     r"unconsciousness)\b", regex.I)
 # a window led by 'within' / 'in the past' limits when an event happened, unless the
 # subject is itself a length of time
 _WINDOW_LEAD = regex.compile(r"(?:within|in)\b", regex.I)
-_MEASURED_DURATION = regex.compile(r"\b(?:survival|expectancy|duration|durations|age|aged|old|time(?!\s+of\b)|interval|period|"
-                                   r"length|lasting|lasted|gestation|gestational)\b", regex.I)
+_MEASURED_DURATION = regex.compile(r"\b(?:" + _LENGTH_WORDS + r"|gestation|gestational)\b", regex.I)
 # a duration written as how long something lasts ('for at least 6 weeks', 'duration of > 3 months')
 _FOR_DURATION = regex.compile(r"\b(?:for|lasting|lasted|duration\s+of|(?:for\s+)?a\s+(?:period|duration)\s+of)\s+\Z", regex.I)
 # words after a number that are no counted noun ('more than 2 times', '> 3 months')
@@ -73,7 +74,7 @@ _GENERIC_LEFT = regex.compile(r"(?:(?:laboratory|lab|tests?|results?|values?|lev
                               r"blood|serum|any|of|the|following)\s*)+", regex.I)
 _NORM_FOR = regex.compile(r"(?:age|gender|sex|height|weight|race|ethnicity)\b", regex.I)  # '95th percentile for age'
 _FOR_END = regex.compile(r"\bfor\s+\Z", regex.I)
-_TAKE_VERB = regex.compile(r"\b(?:take|takes|taking|took|receive|receives|receiving|received|use|uses|using|on)\s+", regex.I)
+_TAKE_VERB = regex.compile(r"\b(?:" + TAKE_VERBS + r"|took|received|on)\s+", regex.I)
 _DOSE_GAP = regex.compile(r"(?:\(\s*)?\b(?:at|with|in)\s+(?P<art>(?:a|an|the)\s+)?\Z", regex.I)  # ('aspirin (at a dose of')
 _AFTER = regex.compile(r"after|following|post", regex.I)
 _AGE_OP = regex.compile(r"older|younger|aged?\b", regex.I)
@@ -252,6 +253,24 @@ def _first_name(t: str, lex: Lexicon) -> Optional[str]:
             return name
     cache[t] = None
     return None
+
+
+_RATIO_NAME = regex.compile(r"\bratio\b|/", regex.I)
+
+
+def _names_ratio(text: str, s: int, e: int, lex: Lexicon) -> bool:
+    """Whether a slash in a subject is written inside a ratio the subject-name rules name ('PaO2/FiO2',
+    'urine protein/creatinine', 'LDL/HDL', 'Kt/V'): one subject, not two sharing a limit ('AST/ALT',
+    'PT/INR')."""
+    slashes = [i for i in range(s, e) if text[i] == "/"]
+    if not slashes:
+        return False
+    for name, search in lex.name_search:  # (a subject with a slash is rare: every rule may be searched)
+        if _RATIO_NAME.search(name):
+            m = search(text, s, e)
+            if m is not None and any(m.start() < i < m.end() for i in slashes):
+                return True
+    return False
 
 
 _CHANGE_IN = regex.compile(r"(" + CHANGE_WORDS + r")\s+(in|of)\s+(?=\S)", regex.I)
@@ -586,7 +605,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 if s >= 2 and (text[s - 2:s].rstrip().endswith(",") or (ref and text[s - 1:s] == " ")) \
                         and not SCALE_TAIL.search(text, s, e):
                     s = extend_list(text, lb, s, conjunction=ref and "," not in text[s:e])
-                f.subjects = split_subjects(text, s, e, measure=unit not in _DURATION_UNITS)
+                f.subjects = [(s, e)] if _names_ratio(text, s, e, lex) else \
+                    split_subjects(text, s, e, measure=unit not in _DURATION_UNITS)
                 if len(f.subjects) > 1 and SCALE_TAIL.search(text, *f.subjects[-1]):
                     # 'basal cell or stage I', 'with malignant effusion or Stage IV': the value is a
                     # category of the scale named last, not a limit of every part

@@ -47,8 +47,11 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
 
 # ('least': 'at' ended the search in 'at least one dimension >= 10 mm')
 # (a preposition only before a space: 'on a stable dose' -> 'stable dose', but 'in-situ hybridization' stays)
+# verbs of taking a drug: a subject does not start with one ('take allopurinol 200 mg')
+TAKE_VERBS = r"take|takes|taking|receive|receives|receiving|use|uses|using"
 _LEAD = regex.compile(r"(?:\s|[,.)\-–/\u2460-\u24ff\u2776-\u2793]|['’]s\b|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
-                      r"least(?:\s+(?:one|1|a|an))?|take|takes|taking|receive|receives|receiving|use|uses|using|including|excluding|except|achieve|achieves|achieving|reach|reaches|reaching|attain|attains|attaining)\b|\b(?:on|in|for|to|from|by)(?=\s)|"
+                      r"least(?:\s+(?:one|1|a|an))?|" + TAKE_VERBS + r"|including|excluding|except|achieve|achieves|achieving|"
+                      r"reach|reaches|reaching|attain|attains|attaining)\b|\b(?:on|in|for|to|from|by)(?=\s)|"
                       r"(?<![\w'’])(?-i:o)(?=\s+[A-Z]))+", _I)  # (a lower-case 'o' used as a bullet: 'o Direct bilirubin')
 _HAS_LETTER = regex.compile(r"[A-Za-z]")
 _WORD = regex.compile(r"\S+")
@@ -304,14 +307,9 @@ _MODIFIER = regex.compile(r"(?:primary|secondary|moderate|severe|mild|acute|suba
 SCALE_TAIL = regex.compile(r"\b(?:stages?|grades?|class|classes|type|group|category|phase)\s*\Z", _I)
 
 
-# one quantity written with a slash: 'albumin/creatinine ratio', 'FEV1/FVC'
-# a slash that writes a ratio, not two subjects sharing a limit: the word 'ratio', or a ratio measured as such
-# ('PaO2/FiO2 < 300', 'urine protein/creatinine ≤ 1.0 g/g', 'LDL/HDL', 'CD4/CD8', 'Kt/V ≥ 1.2')
-_RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*(?:F?VC|forced\s+vital\s+capacity)\b|"
-                       r"\b(?:PaO2|PO2|P)\s*/\s*FiO2\b|\b(?:LDL|non-HDL|TC|total\s+cholesterol|cholesterol)(?:-?C)?\s*/\s*HDL\b|"
-                       r"\bCD4\+?\s*/\s*CD8\b|\b(?:BUN|urea(?:\s+nitrogen)?)\s*/\s*(?:creatinine|Cr)\b|"
-                       r"\b(?:albumin|microalbumin|protein|UP|UA)\s*/\s*(?:creatinine|Cr)\b|\bwaist\s*/\s*hip\b|"
-                       r"\b(?:sp|std|e)?Kt\s*/\s*V\b|\bE\s*/\s*(?:e['’]|A)(?!\w)|\bA\s*/\s*G\b|\bNa\s*/\s*K\b", _I)
+# one quantity written with a slash: 'albumin/creatinine ratio', 'FEV1/FVC' (a ratio the subject-name rules
+# name, 'PaO2/FiO2', 'LDL/HDL', 'Kt/V', is kept whole by the caller: see assemble._names_ratio)
+_RATIO = regex.compile(r"/[^,;]*\b(?:ratios?|quotients?)\b|\bFEV1?\s*/\s*(?:F?VC|forced\s+vital\s+capacity)\b", _I)
 
 
 _TRANSAMINASE_PAIR = regex.compile(r"\b(?:AST|SGOT|aspartate\s+(?:amino)?transferase)\b[\s_]*/\s*(?:ALT|SGPT|alanine\b)|"
