@@ -56,10 +56,10 @@ def _SMALL_COUNT(v) -> bool:
 
 _COUNT_OP = regex.compile(r"\b(?:least|more|fewer|less|most|minimum|maximum|greater)\b", regex.I)
 # after a comparator symbol ('< 2 AEDs', '≥ 2 prior myeloma therapies'), a counted noun is a lower-case word of four
-# letters or more, not a unit-like abbreviation ('< 6 Dpt', '>10 ppm') nor a time word ('=< 14 prior to')
+# letters or more or a plural short form ('AEDs', 'TKIs'), not a unit-like abbreviation ('< 6 Dpt', '>10 ppm') nor a time word ('=< 14 prior to')
 _SYMBOL_OP = regex.compile(r"[<>≤≥]")
 _COUNTED_AFTER_SYMBOL = regex.compile(r"(?!(?:prior\s+to|events?|grades?|times|units?|doses?|cycles?\s+of|third|thirds|"
-                                   r"quarters?|half|" + PERSON_WORDS + r")\b)[a-z][a-z-]{3,}\b(?!\s*/)")
+                                   r"quarters?|half|" + PERSON_WORDS + r")\b)(?:[a-z][a-z-]{3,}|[A-Z]{2,}s)\b(?!\s*/)")
 _CATEGORY_WORD = regex.compile(r"\b(?:class|stage|grade)\b", regex.I)
 _DOSE_WORD = regex.compile(r"(?:(?:a|the|its|their|total|daily|stable|high|low|cumulative|maximum|mean|average)\s+)*"
                             r"(?:doses?|dosages?|dosing)\s*(?:of\s*)?\Z", regex.I)

@@ -49,7 +49,7 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
 # (a preposition only before a space: 'on a stable dose' -> 'stable dose', but 'in-situ hybridization' stays)
 # verbs of taking a drug: a subject does not start with one ('take allopurinol 200 mg')
 TAKE_VERBS = r"take|takes|taking|receive|receives|receiving|use|uses|using"
-_LEAD = regex.compile(r"(?:\s|[,.)\-–/\u2460-\u24ff\u2776-\u2793]|['’]s\b|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
+_LEAD = regex.compile(r"(?:\s|[,.)\-–/\u2460-\u24ff\u2776-\u2793]|['’]s\b|['’](?=\s)|\b(?:and/or|and|or|both|either|the|a|an|all|any|each|of|also|plus|but|not|no|only|then|"
                       r"least(?:\s+(?:one|1|a|an))?|" + TAKE_VERBS + r"|including|excluding|except|achieve|achieves|achieving|"
                       r"reach|reaches|reaching|attain|attains|attaining)\b|\b(?:on|in|for|to|from|by)(?=\s)|"
                       r"(?<![\w'’])(?-i:o)(?=\s+[A-Z]))+", _I)  # (a lower-case 'o' used as a bullet: 'o Direct bilirubin')
@@ -106,6 +106,9 @@ _TRAIL_WORDS = frozenset(
     "within ranging range measured value values lower higher greater less more not no and or equal it its their his "
     "her does did do has have had will would can may".split())
 _TRAIL_CHARS = " \t,(:=-–"
+_SPAN_WORDS = frozenset("period duration time length".split())
+_SPAN_TAIL = regex.compile(r"\s*\b(?:for|during|over)\s+(?:a|the|an)\s+(?:(?:total|minimum|maximum|cumulative|continuous)\s+)?"
+                           r"(?:period|duration|time|length)\Z", _I)
 
 
 def _last_word_start(text: str, s: int, e: int) -> int:
@@ -139,6 +142,12 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
             e -= 1  # (a ')' closing a parenthesis opened before the subject is not part of it)
             continue
         ws = _last_word_start(text, s, e)
+        if ws < e and text[ws:e].lower() in _SPAN_WORDS:
+            # 'atypical antipsychotic for a period of > 30 days': the stretch of time is the value, not the subject
+            m = _SPAN_TAIL.search(text, s, e)
+            if m and m.start() > s:
+                e = m.start()
+                continue
         if ws == e or text[ws:e].lower() not in _TRAIL_WORDS or (ws > s and text[ws - 1].isalnum()):
             break
         e = ws
@@ -176,6 +185,7 @@ _TIME_PHRASE = regex.compile(r"\b(?:period|phase|visit|screening|baseline|time|d
                              r"evaluation|examination|assessment|"
                              r"year|years|study|trial|enrol\w*|randomi[sz]ation|admission|inclusion|consent|entry|minutes?|hours?|"
                              r"mins?|hrs?|seconds?)\b", _I)
+_GESTATION_WORD = regex.compile(r"\bgestation(?:al)?\b", _I)
 _PAREN_ONLY = regex.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*")
 _NUMBER_WORD = regex.compile(r"\s*\(\s*[<>≤≥=]?\s*\d")
 
@@ -231,7 +241,8 @@ def left_subject(text: str, lb: int, vs: int) -> Optional[tuple[int, int, bool]]
                 s = e  # '(women) and > 53 %': a parenthesis of its own is no subject
         if e > s and _HAS_LETTER.search(text, s, e):
             # a time/means phrase ('during the screening period') is not the subject: look further back
-            if k and hops < 3 and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and (
+            # (not the gestation a birth came after: 'Born after a gestation period between 36 and 42 weeks')
+            if k and hops < 3 and _ADVERBIAL.search(text, bounds[k - 1][0], cut) and not _GESTATION_WORD.search(text, s, e) and (
                     _TIME_PHRASE.search(text, s, max(e, end)) or (_EVENT_ADVERBIAL.match(text, bounds[k - 1][0], cut)
                                                         and "\n" not in text[cut:e])):
                 # 'mRS before the autoimmune encephalitis > 3': what follows before/after is an event
