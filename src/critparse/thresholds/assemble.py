@@ -552,7 +552,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
         count_right = False
         # (a multiple of a reference limits the measure named before it: 'AST, ALT: > 2 times ULN laboratory range')
         if right is None and (not left or (not left[2] and not unit and not f.d.get("reference")) or unit == "a"):
-            right = right_subject(text, f.e, min(n, f.e + 60), unit == "a")
+            right = right_subject(text, f.e, min(n, f.e + 60), unit == "a",
+                                  counted=not unit and _SMALL_COUNT(f.d.get("value")) and bool(_COUNT_OP.search(op)))
             if right and unit == "a" and left:
                 if not right[2]:
                     right = None
@@ -568,7 +569,7 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     or getattr(f.rule, "quantity", None) == "count"):
             # 'Intention to treat more than 1 occluded vessel', '9 or more T2 lesions': a bare count limits
             # the noun written right after it
-            right = right_subject(text, f.e, min(n, f.e + 60), False)
+            right = right_subject(text, f.e, min(n, f.e + 60), False, counted=bool(_COUNT_OP.search(op)))
             count_right = right is not None and not _NOT_COUNTED.match(text, right[0], right[1]) \
                 and "\n" not in text[f.e:right[0]] and not _SCALE.search(text, left[0], left[1])
             if count_right:  # '≥ 3 nodal sites (each with a diameter > 3 cm)'

@@ -87,9 +87,11 @@ _ON_SCALE = regex.compile(r"\G\s*(?:\S+\s+){0,3}?(?:on|in|of)\s+(?:the\s+)?(?P<s
 # '>7 birthweight greater than 2500 g': a noun followed by its own comparator is the next value's subject
 _NEXT_LIMIT = regex.compile(r"[\w'’+-]+(?:\s+(?!(?:or|and)\b)[\w'’+-]+){0,2}?\s*(?:(?:greater|less|more|fewer|higher|lower|above|below|"
                             r"exceeding|superior|inferior)\b|[<>≤≥≦≧])", _I)
+_LIMIT_WORD = regex.compile(r"\s+(?:(?:of|with|at)\s+)?(?:greater|less|more|fewer|higher|lower|above|below|exceeding|superior|"
+                            r"inferior|larger|smaller|over|under|up\s+to|at\s+least|at\s+most)\b", _I)
 _UPPER = regex.compile(r"[A-Z]")
 _GENERIC = regex.compile(r"^(?:(?i:total|baseline|mean|average|a|the)\s+)*(?:(?-i:[a-z]+)\s+){0,3}(?i:scores?|values?|levels?|results?|points?)$")
-_RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|\())+$", _I)
+_RIGHT_TAIL = regex.compile(r"(?:\s+(?:of|the|a|an|and|or|but|\())+$", _I)
 _SPLIT = regex.compile(r"\s*(?:,|/|&|\band/or\b|\band\b|\bor\b)\s*", _I)
 # a list item may carry its long form: 'TBIL(total bilirubin), ALT(alanine aminotransferase),AST(...) > 2.5×ULN'
 _LIST_ITEM = regex.compile(r"(?:^|[,;:(]|\bwith\b)\s*([A-Za-z][\w'’ -]{0,30}?(?:\s*\([^(),;]{1,50}\))?)\s*,\s*$", _I)
@@ -587,8 +589,11 @@ def points_on_scale(text: str, vs: int, ve: int, rb: int) -> Optional[tuple[int,
 _NOT_NOUN = regex.compile(r"(?:prior\s+to|baseline)\b", _I)
 
 
-def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple[int, int, bool]]:
-    """The subject written after a value: ('of age' -> age) or a short noun phrase for counts."""
+def right_subject(text: str, ve: int, rb: int, want_age: bool, counted: bool = False) -> Optional[tuple[int, int, bool]]:
+    """The subject written after a value: ('of age' -> age) or a short noun phrase for counts.
+
+    ``counted``: the value is a count in words ('at least 1 lesion greater than 2 cm'), whose noun is
+    what is counted even when a limit of its own follows it."""
     m = _AGE_RIGHT.match(text, ve, rb)
     if m:
         return m.start("s"), m.end("s"), True
@@ -601,6 +606,13 @@ def right_subject(text: str, ve: int, rb: int, want_age: bool) -> Optional[tuple
         if t:
             e = t.start()
         e = balanced_end(text, s, e)  # '(≤ 1 fully active drug)': the parenthesis around the value is not the subject's
-        if e > s and not _NEXT_LIMIT.match(text, s, rb):
+        if counted:  # ('at least 1 lesion of greater than 2 cm': the noun ends before the other limit's comparator)
+            c = _LIMIT_WORD.search(text, s, e)
+            if c:
+                e = c.start()
+                t = _RIGHT_TAIL.search(text, s, e)
+                if t:
+                    e = t.start()
+        if e > s and (counted or not _NEXT_LIMIT.match(text, s, rb)):
             return s, e, False
     return None
