@@ -73,6 +73,26 @@ def test_phrasings_alternative_limit_for_a_condition():
     assert [(a.value, a.condition.text) for a in t.alternatives] == [(3, "for Gilbert's syndrome")]
 
 
+def test_phrasings_limit_for_each_case_after_a_condition_stays_the_measures():
+    # '≥ 1000 pg/ml if EF 31 to 35%' after '≥ 2500 pg/ml if EF 36 to 40%': NT-proBNP's limit for another case
+    found = run("NT-proBNP (≥2500 pg/ml if EF 36 to 40%, ≥1000 pg/ml if EF 31 to 35%, ≥600 pg/ml if EF ≤30%)").thresholds
+    root = next(t for t in found if t.value == 2500)
+    assert [(a.value, a.subject.name, a.condition.text) for a in root.alternatives] == [
+        (1000, "NT-proBNP", "if EF 31 to 35%"), (600, "NT-proBNP", "if EF ≤30%")]
+
+
+@pytest.mark.parametrize("text,negated", [
+    ("heart rate outside the range of 50-90 bpm", True), ("PR outside the range 120 to 220 ms", True),
+    ("pulse rate outside of 40 to 100 bpm", True), ("heart rate not within 50-90 bpm", True),
+    ("ASA dose other than 75 to 100 mg daily", True), ("heart rate within the range of 50-90 bpm", False),
+    ("heart rate 50-90 bpm", False), ("malignancy other than a maximum of 5 g", False),
+])
+def test_phrasings_values_outside_a_range_are_negated(text, negated):
+    (t,) = run(text).thresholds
+    assert t.negated is negated
+    assert t.subject is not None and not t.subject.text.endswith(("outside", "other", "not"))
+
+
 def test_phrasings_alternatives_between_subjects():
     t = one("INR ≤1.5× ULN, or PT ≤1.5× ULN", subject_name="international normalized ratio")
     assert [a.subject.name for a in t.alternatives] == ["prothrombin time"]
@@ -531,7 +551,8 @@ def test_phrasings_alternative_after_semicolon_with_condition():
 def test_phrasings_age_group_between_two_limits_is_a_condition():
     """The second clearance limit is the clearance's, for an age group; the condition stops at the next limit."""
     found = run("Creatinine clearance ≥ 60 mL/min for patients aged < 65 years and ≥ 50 mL/min for those ≥ 65 years").thresholds
-    clearance = [t for t in found if t.unit and t.unit.ucum == "mL/min"]
+    # (the limit for the other age group is the first limit's alternative)
+    clearance = [t for f in found for t in [f, *f.alternatives] if t.unit and t.unit.ucum == "mL/min"]
     assert [(t.value, t.subject.name, t.condition.text) for t in clearance] == [
         (60, "creatinine clearance", "for patients aged < 65 years"), (50, "creatinine clearance", "for those ≥ 65 years")]
 

@@ -131,6 +131,12 @@ _GAP_SAME = regex.compile(r"\s*(?:,|and|or|and/or|to|&|\(|\[|/)?\s*(?:\(\s*)?\Z"
 _COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units?|points?|pts?|copies|cells|beats|"
                            r"seizures?|events?|episodes?|attacks?|sessions?|cups?|cans?|glass(?:es)?|servings?)"
                            r"(?=$|\s*(?:/|per\s|(?:a|an|each|every)\s))", regex.I)
+# words that put a value's range out ('outside the range of', 'not within', 'other than')
+_NEGATED = regex.compile(r"\b(?:(?:outside(?:\s+of)?|not\s+(?:be\s+)?(?:with)?in|not\s+between)\s+(?:(?:the|a|an)\s+)?"
+                         r"(?:(?:normal|reference|allowed|acceptable|following|specified|required|permitted)\s+)?"
+                         r"(?:(?:ranges?|limits?|intervals?|values?)\s*(?:of|:|between|from)?\s*)?|other\s+than\s+)\Z", regex.I)
+# a limit that is a condition of the limit before it ('≥ 1000 pg/ml if EF 31 to 35%')
+_IF_BEFORE = regex.compile(r"\b(?:if|when|unless|where)\s+(?:the\s+)?[^\s,;()<>≤≥=\d][^,;()<>≤≥=\d]{0,30}?\s*\Z", regex.I)
 _EXISTENTIAL = regex.compile(r"^(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?)\s+(?:one|a|an|single)$|^(?:one|a|an)\s+or\s+more$", regex.I)
 
 
@@ -616,9 +622,11 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                                                      or _PERSON_LABEL.fullmatch(text, prev.e, f.s)
                                                      or _next_group_limit(text, prev, f)):
             src = prev
-            if prev.age and unit and unit not in _DURATION_UNITS:
+            if unit and unit not in _DURATION_UNITS and (prev.age or (
+                    prev.d.get("unit") != unit and _IF_BEFORE.search(text, max(0, prev.s - 40), prev.s))):
                 # 'CrCl ≥ 60 mL/min for patients aged < 65 years and ≥ 50 mL/min for those ≥ 65 years': the age
                 # limit in between is a condition; the value carries on the measure limited in its unit before
+                # (so after any condition: 'NT-proBNP ≥ 1000 pg/ml if EF 31 to 35%, ≥ 600 pg/ml if EF ≤ 30%')
                 same = [g for g in found[:found.index(prev)] if g.subjects and not g.age and g.d.get("unit") == unit]
                 if same:
                     src = same[-1]
@@ -718,12 +726,32 @@ def _alcohol_units(text: str, found: list[_Found]) -> None:
             seen = True
 
 
+def _condition_owner(roots: list[_Found], f: _Found) -> Optional[_Found]:
+    """The latest root limit of ``f``'s subject and unit whose conditions (its own and its
+    alternatives') hold every root written after it, if any."""
+    for i in range(len(roots) - 1, -1, -1):
+        q = roots[i]
+        conds = [x.cond for x in [q, *q.alts] if x.cond]
+        if conds and q.subjects == f.subjects and q.d.get("unit") == f.d.get("unit") and all(
+                any(a <= r.s and r.e <= b for a, b in conds) for r in roots[i + 1:]):
+            return q
+    return None
+
+
 def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
     roots: list[_Found] = []
     for f in found:
         c = _COND.match(text, f.e)
         if c:
             f.cond = c.span("c")
+        if roots and f.inherited:
+            last = roots[-1].alts[-1] if roots[-1].alts else roots[-1]
+            q = _condition_owner(roots, f) if last.d.get("unit") != f.d.get("unit") else None
+            if q is not None:
+                # '≥ 2500 pg/ml if EF 36 to 40%, ≥ 1000 pg/ml if EF 31 to 35%': the measure's limit for another case,
+                # after the condition of the one before (not an alternative of that condition's limit)
+                q.alts.append(f)
+                continue
         if roots:
             p = roots[-1]
             last = p.alts[-1] if p.alts else p
@@ -784,6 +812,8 @@ def _nodes(mt, f: _Found, lex: Lexicon, long_forms: dict[str, str]) -> list[Thre
     if f.cond:
         a, b = mt.span(*f.cond)
         base["condition"] = Span(start=a, end=b, text=text[f.cond[0]:f.cond[1]])
+    if _NEGATED.search(text, max(0, s - 50), s):
+        base["negated"] = True  # 'heart rate outside the range of 50-90 bpm': the values meant are not these
     subjects: list[Optional[Subject]] = []
     for a, b in f.subjects or []:
         sa, sb = mt.span(a, b)

@@ -105,9 +105,10 @@ MAX_WINDOW = 240
 
 _TRAIL_WORDS = frozenset(
     "of is are was were be been the a an both all each either must should than at in on to for by as from between "
-    "within ranging range measured value values lower higher greater less more not no and or equal it its their his "
+    "within outside ranging range measured value values lower higher greater less more not no and or equal it its their his "
     "her does did do has have had will would can may".split())
 _TRAIL_CHARS = " \t,(:=-–"
+_THAN_AFTER = regex.compile(r"\s+than\b", _I)
 _SPAN_WORDS = frozenset("period duration time length".split())
 _SPAN_TAIL = regex.compile(r"\s*\b(?:for|during|over)\s+(?:a|the|an)\s+(?:(?:total|minimum|maximum|cumulative|continuous)\s+)?"
                            r"(?:period|duration|time|length)\Z", _I)
@@ -150,6 +151,9 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
             if m and m.start() > s:
                 e = m.start()
                 continue
+        if ws < e and text[ws:e].lower() == "other" and _THAN_AFTER.match(text, e):
+            e = ws  # 'ASA dose other than 75 to 100 mg daily' (not 'significant other')
+            continue
         if ws == e or text[ws:e].lower() not in _TRAIL_WORDS or (ws > s and text[ws - 1].isalnum()):
             break
         e = ws
