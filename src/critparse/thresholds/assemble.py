@@ -111,6 +111,8 @@ _PREDICATE = regex.compile(r"(?:stable|unchanged|constant|present|ongoing|contro
                            r"diagnosed|treated|established|documented)", regex.I)
 _COPULA_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:is|are|was|were|be|been|being|has|have|had|to|must|should|will|would|if|when|"
                                r"remain(?:s|ed)?|kept|been|being|already)\s+)*\Z", regex.I)
+# (at least one linking word: 'toxicities must have' + 'resolved to ...', not 'at date of enrolment (except for recovery to')
+_AUX_BEFORE = regex.compile(_COPULA_BEFORE.pattern[:-len(r")*\Z")] + r")+\Z", regex.I)
 _MEASURE_VERB = regex.compile(r"(?:measures|measuring|measured|measure|reaching|reaches|extending|extends|recorded)", regex.I)
 _MEASURE_TAIL = regex.compile(r"\s+(?:that\s+|which\s+)?(?:measures|measuring|measured)\s*\Z", regex.I)
 _RELATIVE_BEFORE = regex.compile(r"(?:,\s*|\s+)(?:(?:that|which|who)\s+)?(?:(?:is|are|was|were|must|should|will|can|to|be|been)\s+)*\Z", regex.I)
@@ -429,6 +431,10 @@ def _refine_left(text: str, f: _Found, left, lb: int, prev: Optional[_Found], fo
         ch = _CHANGE_TAIL.search(text[left[0]:le])
         if ch:  # 'resolved to Grade ≤ 1', 'has not recovered to less than Grade 2': how the event changed
             le = left[0] + ch.start()
+            if le == left[0]:  # 'Toxicities of prior therapy must have resolved to ≤ Grade 1': what did, before the verb
+                head = _head_before(text, lb, left, _AUX_BEFORE)
+                if head is not left:
+                    left, le = head, head[1]
         # ('peripheral neuropathy of grade 2 or greater', 'toxicities to Grade ≤ 1': the event, not 'of grade')
         left = (left[0], le, left[2]) if le > left[0] else None
     if left and prev is not None and lb == prev.e and _METHOD_BEFORE.fullmatch(text, prev.e, left[0]):

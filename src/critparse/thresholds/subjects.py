@@ -24,6 +24,7 @@ experienced experiencing received undergone underwent completed failed presence 
 lasting lasted lasts
 """.split())
 _CLAUSE_PREFIXES = ("demonstrat", "receiv")
+_PRIOR_TO = regex.compile(r"\s+to\b|\s*\Z", _I)
 # 'WHO 0-2', 'WHO performance status': the World Health Organization's scale, not the pronoun
 _WHO_SCALE = regex.compile(r"WHO(?=\s*(?:\d|\(|\Z|(?i:performance|PS\b|grade|grading|score|stage|class|classification|"
                            r"criteria|functional|toxicity|scale|status)))")
@@ -37,7 +38,8 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
     for m in _WORD_TOKEN.finditer(masked):
         w = m.group().lower()
         if (w in _CLAUSE_WORDS or w.startswith(_CLAUSE_PREFIXES)) and not (
-                w == "who" and _WHO_SCALE.match(masked, m.start())):
+                w == "who" and _WHO_SCALE.match(masked, m.start())) and not (
+                w == "prior" and not _PRIOR_TO.match(masked, m.end())):  # ('toxicities of prior therapy')
             out.append((base + m.start(), base + m.end(), m.group()))
     if "of" in masked or "to" in masked or "more" in masked or "following" in masked or "." in masked or "from" in masked:
         out.extend((base + m.start(), base + m.end(), m.group()) for m in _MULTI_BOUND.finditer(masked))
@@ -105,7 +107,7 @@ MAX_WINDOW = 240
 
 _TRAIL_WORDS = frozenset(
     "of is are was were be been the a an both all each either must should than at in on to for by as from between "
-    "within outside ranging range measured value values lower higher greater less more not no and or equal it its their his "
+    "within outside prior ranging range measured value values lower higher greater less more not no and or equal it its their his "
     "her does did do has have had will would can may".split())
 _TRAIL_CHARS = " \t,(:=-–"
 _THAN_AFTER = regex.compile(r"\s+than\b", _I)
