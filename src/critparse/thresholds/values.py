@@ -87,6 +87,8 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
     post_c = lex.post_comparator(post) if post else None
     if g("low") is not None and g("high") is not None:
         low, e1 = _num(g("low"))
+        if low is None and getattr(rule, "value", None) is not None:
+            low = float(rule.value)  # an end written as a word the rule gives the value of ('from birth to 21 years')
         high, e2 = _num(g("high"))
         ul, uh = g("unit_low"), g("unit")
         if low is not None and ul and uh:
