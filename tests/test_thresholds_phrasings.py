@@ -93,6 +93,23 @@ def test_phrasings_values_outside_a_range_are_negated(text, negated):
     assert t.subject is not None and not t.subject.text.endswith(("outside", "other", "not"))
 
 
+@pytest.mark.parametrize("text,cmp_,value", [
+    ("Metformin 1500 mg daily", "=", 1500),  # ('min' inside a word is no comparator)
+    ("Baltimore 2 sites", None, None),
+    ("plasma HIV-1 RNA level cannot exceed 50 copies/mL", "<=", 50),
+    ("pioglitazone (above orequal to 30 mg)", ">=", 30),
+])
+def test_phrasings_comparator_words_start_a_word(text, cmp_, value):
+    found = run(text).thresholds
+    assert [(t.comparator, t.value) for t in found] == ([(cmp_, value)] if cmp_ else [])
+
+
+def test_phrasings_blood_pressure_pair_before_a_comma():
+    found = run("cardiovascular compromise (blood pressure < 90/50, heart rate > 120 bpm)").thresholds
+    assert [(t.subject.name, t.value) for t in found] == [
+        ("systolic blood pressure", 90), ("diastolic blood pressure", 50), ("heart rate", 120)]
+
+
 def test_phrasings_alternatives_between_subjects():
     t = one("INR ≤1.5× ULN, or PT ≤1.5× ULN", subject_name="international normalized ratio")
     assert [a.subject.name for a in t.alternatives] == ["prothrombin time"]

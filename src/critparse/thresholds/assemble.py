@@ -493,6 +493,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             prev = f
             continue
         lb = max([e for _, e in stops if e <= f.s] + [prev.e if prev else 0])
+        if prev is not None and prev.age:
+            # ('older than 6 months of age and a bodyweight heavier than 8 kg': not 'age and a bodyweight')
+            lb = max([lb] + [b for a, b in prev.subjects if prev.e <= a and b <= f.s])
         left = left_subject(text, lb, f.s)
         left = _refine_left(text, f, left, lb, prev, found, stops)
         if getattr(f.rule, "quantity", None) == "grade" and (left is None or grading_only(text, left[0], left[1])):
