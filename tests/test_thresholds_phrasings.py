@@ -197,6 +197,8 @@ def test_phrasings_duration_subject_is_a_threshold_not_a_window():
     ("at least 28 days before leukapheresis", {"comparator": ">=", "value": 28, "unit": "d", "direction": "before"}),
     ("within 12 months after the first remission", {"value": 12, "unit": "mo", "direction": "after", "anchor": "first remission"}),
     ("in the past 6 months", {"comparator": "<=", "value": 6, "unit": "mo", "direction": "before"}),
+    ("bleeding in the past four (4) weeks", {"comparator": "<=", "value": 4, "unit": "wk", "direction": "before"}),
+    ("within seven (7) days prior to registration", {"comparator": "<=", "value": 7, "unit": "d", "anchor": "registration"}),
 ])
 def test_phrasings_temporal_windows(text, want):
     x = run(text)
