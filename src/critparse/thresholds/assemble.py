@@ -137,6 +137,8 @@ _COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units
 _NEGATED = regex.compile(r"\b(?:(?:outside(?:\s+of)?|not\s+(?:be\s+)?(?:with)?in|not\s+between)\s+(?:(?:the|a|an)\s+)?"
                          r"(?:(?:normal|reference|allowed|acceptable|following|specified|required|permitted)\s+)?"
                          r"(?:(?:ranges?|limits?|intervals?|values?)\s*(?:of|:|between|from)?\s*)?|other\s+than\s+)\Z", regex.I)
+_AGED_END = regex.compile(r"\baged\Z", regex.I)
+_LIST_WORD = regex.compile(r",|\b(?:and|or)\b", regex.I)
 # a limit that is a condition of the limit before it ('≥ 1000 pg/ml if EF 31 to 35%')
 _IF_BEFORE = regex.compile(r"\b(?:if|when|unless|where)\s+(?:the\s+)?[^\s,;()<>≤≥=\d][^,;()<>≤≥=\d]{0,30}?\s*\Z", regex.I)
 _EXISTENTIAL = regex.compile(r"^(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?)\s+(?:one|a|an|single)$|^(?:one|a|an)\s+or\s+more$", regex.I)
@@ -618,6 +620,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 f.subjects = [sc]
             else:
                 ref = bool(f.d.get("reference"))
+                ag = _AGED_END.search(text, s, e)
+                if ag and ag.start() > s and _LIST_WORD.search(text, s, ag.start()):
+                    # '100 orphans and vulnerable youth aged 15 to 25': the age of all those named, not a list of subjects
+                    s = ag.start()
                 if s >= 2 and (text[s - 2:s].rstrip().endswith(",") or (ref and text[s - 1:s] == " ")) \
                         and not SCALE_TAIL.search(text, s, e):
                     s = extend_list(text, lb, s, conjunction=ref and "," not in text[s:e])
