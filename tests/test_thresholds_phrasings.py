@@ -602,3 +602,10 @@ def test_phrasings_snellen_fraction_is_decimal_acuity(text, cmp_, value):
 def test_phrasings_snellen_range_and_blood_pressure_is_no_acuity():
     one("BCVA between 20/32 and 20/320 Snellen equivalent", comparator="range", low=0.0625, high=0.625)
     assert [t for t in run("BP 120/80 to 140/90").thresholds if t.rule.startswith("thr.acuity")] == []
+
+
+def test_phrasings_years_after_a_time_unit_is_no_age():
+    # 'every three to six months over 2 years': how long, not how old
+    found = run("Unable to make appointments (every three to six months over 2 years).").thresholds
+    over = [t for t in found if t.value == 2]
+    assert over and all(t.subject is None or t.subject.name != "age" for t in over)

@@ -312,7 +312,8 @@ def _name_uncached(t: str, lex: Lexicon, long_forms: dict[str, str]) -> Optional
 _AGE_WORDS = regex.compile(r"(?<!gestational\s)\b(?:age[ds]?|old|older|years?|patients?|subjects?|men|women|adults?|children|males?|"
                         r"females?|participants?|volunteers?|adolescents?|elderly|infants?|boys|girls|persons?|people|"
                         r"individuals?|recipients?|donors?|healthy)\b", regex.I)
-_NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|past|than|least|after|before)\s*(?:(?:a|an|the)\s+)?\Z",
+_NOT_AGE_BEFORE = regex.compile(r"\b(?:for|since|during|within|over|in|of|last|past|than|least|after|before|"
+                                r"days?|weeks?|months?)\s*(?:(?:a|an|the)\s+)?\Z",  # ('every 3 to 6 months over 2 years')
                                 regex.I)
 _GESTATION = regex.compile(r"\s*(?:\)\s*)?(?:of\s+|in\s+)?(?P<s>gestation(?:al\s+age)?|duration|pregnancy)\b", regex.I)
 _AGE_LAST = regex.compile(r"\bage[sd]?(?=\s*:?\s*\Z)", regex.I)
