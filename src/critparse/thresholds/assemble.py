@@ -137,6 +137,7 @@ _COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units
 _NEGATED = regex.compile(r"\b(?:(?:outside(?:\s+of)?|not\s+(?:be\s+)?(?:with)?in|not\s+between)\s+(?:(?:the|a|an)\s+)?"
                          r"(?:(?:normal|reference|allowed|acceptable|following|specified|required|permitted)\s+)?"
                          r"(?:(?:ranges?|limits?|intervals?|values?)\s*(?:of|:|between|from)?\s*)?|other\s+than\s+)\Z", regex.I)
+_NEXT_ITEM = regex.compile(r"\s*(?:,|;|\band\b|\bor\b)", regex.I)
 _AGED_END = regex.compile(r"\baged\Z", regex.I)
 _LIST_WORD = regex.compile(r",|\b(?:and|or)\b", regex.I)
 # a limit that is a condition of the limit before it ('≥ 1000 pg/ml if EF 31 to 35%')
@@ -496,9 +497,12 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
             prev = f
             continue
         lb = max([e for _, e in stops if e <= f.s] + [prev.e if prev else 0])
-        if prev is not None and prev.age:
-            # ('older than 6 months of age and a bodyweight heavier than 8 kg': not 'age and a bodyweight')
-            lb = max([lb] + [b for a, b in prev.subjects if prev.e <= a and b <= f.s])
+        if prev is not None:
+            # what the limit before is of, written after it, is its own: 'older than 6 months of age and a bodyweight
+            # heavier than 8 kg' (not 'age and a bodyweight'), '< 50% of bone marrow plasma cells and platelet count > 50,000'
+            lb = max([lb] + [b for a, b in prev.subjects if prev.e <= a and b <= f.s
+                             and (prev.age or (prev.d.get("unit") == "%" and _OF_GAP.fullmatch(text, prev.e, a)
+                                               and _NEXT_ITEM.match(text, b, f.s)))])
         left = left_subject(text, lb, f.s)
         left = _refine_left(text, f, left, lb, prev, found, stops)
         if getattr(f.rule, "quantity", None) == "grade" and (left is None or grading_only(text, left[0], left[1])):
