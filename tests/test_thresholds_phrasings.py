@@ -179,7 +179,7 @@ def test_phrasings_counts(text, value, cmp_):
 @pytest.mark.parametrize("text", [
     "COVID-19 infection", "type 2 diabetes", "HbA1c measured", "At least one of the following criteria",
     "meets 1 of the following", "Article L. 1121-5", "visit on 2019-03-01",
-    "Previous study 01-06-TL-322OPI-002",
+    "Previous study 01-06-TL-322OPI-002", "ASBMT criteria (http://www.asbmt.org/displaycommon.cfm?an=1&subarticlenbr=35)",
 ])
 def test_phrasings_not_values(text):
     assert run(text).thresholds == []

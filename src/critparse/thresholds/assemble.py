@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .prefixes import text_prefixes
-from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
+from .scan import MATCH_WINDOW, URL, expr_start, number_starts, present, run_rules
 from .subjects import _PERSON, CHANGE_WORDS, PARTICIPLE, TAKE_VERBS, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
@@ -901,6 +901,8 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
                                           start=a, end=b, severity="warning"))
         return out
     stops = [(t[0], t[1]) for t in temps if not any(f.s < t[1] and t[0] < f.e for f in found)]
+    if "http" in low or "www." in low:  # a web address is no subject either (see scan.number_starts)
+        stops = sorted(stops + [m.span() for m in URL.finditer(text)])
     found = _drop_restatements(text, found)
     _share_units(text, found)
     _attach_subjects(text, found, stops, lex)

@@ -415,8 +415,8 @@ def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     """'5 mg of prednisone', '0.5 mg/kg/day prednisone', '2 units/kg/day of total daily insulin',
     '20 mg total daily dose of prednisone': the drug after a dose."""
     m = _DOSE_OF.match(text, ve, rb)
-    if m is None or PARTICIPLE.fullmatch(text, *m.span("s")):
-        return None  # ('aspirin ≤ 325 mg/day allowed': a participle is no drug)
+    if m is None or PARTICIPLE.fullmatch(text, *m.span("s")) or _NOT_NOUN.match(text, m.start("s"), rb):
+        return None  # ('aspirin ≤ 325 mg/day allowed': a participle is no drug; nor is '... prior to baseline')
     return m.span("s")
 
 
