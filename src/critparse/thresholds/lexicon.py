@@ -52,7 +52,8 @@ class Lexicon:
         # rules that read a value with no number in the text ('> ULN': a fixed `value`): a criterion
         # without numbers is still read when one of their `requires` words occurs (or always, for one
         # such rule without `requires`)
-        free = [r for r in self.thresholds if getattr(r, "value", None) is not None]
+        free = [r for r in self.thresholds if getattr(r, "value", None) is not None
+                and getattr(r, "anchor", "scan") != "number"]  # (a number rule starts at a number)
         self.numberless_always = any(not r.requires for r in free)
         self.numberless_words = tuple(sorted({w.lower() for r in free for w in r.requires}))
         self.name_cache: dict = {}
