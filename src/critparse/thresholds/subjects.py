@@ -109,7 +109,7 @@ _TRAIL_WORDS = frozenset(
     "of is are was were be been the a an both all each either must should than at in on to for by as from between "
     "within outside prior ranging range measured value values lower higher greater less more not no and or equal it its their his "
     "her does did do has have had will would can may".split())
-_TRAIL_CHARS = " \t,(:=-–"
+_TRAIL_CHARS = " \t,(:=-–*"
 _THAN_AFTER = regex.compile(r"\s+than\b", _I)
 _SPAN_WORDS = frozenset("period duration time length".split())
 _SPAN_TAIL = regex.compile(r"\s*\b(?:for|during|over)\s+(?:a|the|an)\s+(?:(?:total|minimum|maximum|cumulative|continuous)\s+)?"
@@ -143,7 +143,8 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
         s = m.end()
     while e > s:  # trailing function words and punctuation, word by word (no regex scan)
         c = text[e - 1]
-        if c in _TRAIL_CHARS or (c == ")" and _closes_nothing(text, s, e - 1)):
+        if (c in _TRAIL_CHARS and not (c == "*" and text[e - 2:e - 1].isdigit())) or (  # (but 'T2*', an MRI measure)
+                c == ")" and _closes_nothing(text, s, e - 1)):
             e -= 1  # (a ')' closing a parenthesis opened before the subject is not part of it)
             continue
         ws = _last_word_start(text, s, e)
@@ -448,13 +449,15 @@ _EVENT_HEAD = regex.compile(r"(?:the|a|an|his|her|their|its|this|each|any|study|
                             r"gestation\w*|life|time|either|them|which|these|those|all)\b", _I)
 
 
+# ('> 2 weeks' treatment with immunosuppressants': the possessive of a duration names the activity)
+_POSSESSIVE_PHRASE = regex.compile(r"\G['’]\s+" + _OF_PHRASE.pattern[len(r"\G\s*of\s+"):], _I)
 _WHEN = regex.compile(r"\s+(?:prior|before|after|following|until|since)\b", _I)
 
 
 def activity_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
     """What a duration is the length of, written after it ('6 weeks of conservative treatment');
     None for an event that anchors a window ('14 days of the first dose', 'of randomization')."""
-    m = _OF_PHRASE.match(text, ve, rb)
+    m = _OF_PHRASE.match(text, ve, rb) or _POSSESSIVE_PHRASE.match(text, ve, rb)
     if m is None or _EVENT_HEAD.match(text, m.start("s")):
         return None
     s, e = m.span("s")
