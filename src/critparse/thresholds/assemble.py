@@ -551,8 +551,9 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 pct = noun_after_percent(text, f.e, min(n, f.e + 50))
             if pct:
                 right = (pct[0], pct[1], False)
-        if right is None and not left and unit:
-            if unit not in _DURATION_UNITS:  # '50 kg of weight', '2 cm in size'
+        weak_left = left is not None and text[left[0]:left[1]].lower() in _NO_SUBJECT
+        if right is None and (not left or (weak_left and unit not in _DURATION_UNITS)) and unit:
+            if unit not in _DURATION_UNITS:  # '50 kg of weight', '2 cm in size' ('they must be ≥ 20 mm in at least one dimension')
                 meas = measure_of(text, f.e, min(n, f.e + 50))
             elif f.d.get("comparator") in _PLAIN_LIMIT and not _WINDOW_OP.search(op):
                 # 'at least 6 weeks of conservative treatment': how long the activity written after the

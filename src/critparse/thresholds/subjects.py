@@ -422,7 +422,7 @@ def dose_of(text: str, ve: int, rb: int) -> Optional[tuple[int, int]]:
 
 
 # '2 cm in size': the dimension a measured value is of
-_IN_DIMENSION = regex.compile(r"\G\s*(?:in|at)\s+(?:(?:the|its)\s+)?(?P<s>(?:(?:longest|greatest|largest|maximum|maximal|max|"
+_IN_DIMENSION = regex.compile(r"\G\s*(?:in|at)\s+(?:(?:the|its|(?:at\s+least\s+)?one|any|each|either)\s+)?(?P<s>(?:(?:longest|greatest|largest|maximum|maximal|max|"
                               r"shortest|smallest|short|long|minimum)\s+)?(?:size|diameter|length|width|height|depth|thickness|"
                               r"volume|area|weight|circumference|duration|dimension|axis)\b)", _I)
 
