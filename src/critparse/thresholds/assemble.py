@@ -137,7 +137,9 @@ _COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units
 _NEGATED = regex.compile(r"\b(?:(?:outside(?:\s+of)?|not\s+(?:be\s+)?(?:with)?in|not\s+between)\s+(?:(?:the|a|an)\s+)?"
                          r"(?:(?:normal|reference|allowed|acceptable|following|specified|required|permitted)\s+)?"
                          r"(?:(?:ranges?|limits?|intervals?|values?)\s*(?:of|:|between|from)?\s*)?|other\s+than\s+)\Z", regex.I)
+# what starts the next item of a list ('< 50% of bone marrow plasma cells' + ' and platelet count > 50,000')
 _NEXT_ITEM = regex.compile(r"\s*(?:,|;|\band\b|\bor\b)", regex.I)
+# 'aged' ending the words before an age, and the list words before it ('Man or woman aged 18 to 75 years')
 _AGED_END = regex.compile(r"\baged\Z", regex.I)
 _LIST_WORD = regex.compile(r",|\b(?:and|or)\b", regex.I)
 # a limit that is a condition of the limit before it ('≥ 1000 pg/ml if EF 31 to 35%')
