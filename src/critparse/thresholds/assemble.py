@@ -137,6 +137,7 @@ _COUNTABLE = regex.compile(r"^(?:cigarettes?|drinks?|packs?|pack[- ]years?|units
 _NEGATED = regex.compile(r"\b(?:(?:outside(?:\s+of)?|not\s+(?:be\s+)?(?:with)?in|not\s+between)\s+(?:(?:the|a|an)\s+)?"
                          r"(?:(?:normal|reference|allowed|acceptable|following|specified|required|permitted)\s+)?"
                          r"(?:(?:ranges?|limits?|intervals?|values?)\s*(?:of|:|between|from)?\s*)?|other\s+than\s+)\Z", regex.I)
+_OR_ONLY = regex.compile(r"\bor\b", regex.I)
 # what starts the next item of a list ('< 50% of bone marrow plasma cells' + ' and platelet count > 50,000')
 _NEXT_ITEM = regex.compile(r"\s*(?:,|;|\band\b|\bor\b)", regex.I)
 # 'aged' ending the words before an age, and the list words before it ('Man or woman aged 18 to 75 years')
@@ -641,6 +642,12 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                     # 'basal cell or stage I', 'with malignant effusion or Stage IV': the value is a
                     # category of the scale named last, not a limit of every part
                     f.subjects = f.subjects[-1:]
+                elif len(f.subjects) > 1 and unit and unit not in _DURATION_UNITS and _OR_ONLY.search(text, s, e):
+                    # 'for subjects on antidiabetic background therapy or HbA1c level of ≥ 6.5%': after 'or', a known
+                    # measure limited in a unit is the subject, not the words of the case before it
+                    named = [(a, b) for a, b in f.subjects if _first_name(text[a:b].strip(), lex) is not None]
+                    if len(named) == 1 and named[0] == f.subjects[-1]:
+                        f.subjects = named
         elif prev is not None and prev.subjects and (same_as_prev or group_gap or _LOOSE_GAP.fullmatch(text, prev.e, f.s)
                                                      or _PERSON_LABEL.fullmatch(text, prev.e, f.s)
                                                      or _next_group_limit(text, prev, f)):
