@@ -11,7 +11,7 @@ from . import Extraction
 from .values import describe_match
 from .lexicon import Lexicon
 from .prefixes import text_prefixes
-from .scan import MATCH_WINDOW, URL, expr_start, number_starts, present, run_rules
+from .scan import MATCH_WINDOW, expr_start, number_starts, present, run_rules
 from .subjects import _PERSON, CHANGE_WORDS, PARTICIPLE, TAKE_VERBS, PERSON_WORDS, SCALE_TAIL, dose_of, extend_list, left_subject, measure_of, activity_of, percent_of, noun_after_percent, balanced_end, points_on_scale, pressure_after, event_after_grade, grading_only, right_subject, scale_after, split_subjects
 from .temporal import build_temporal, find_temporals
 from .variants import find_variant_lists
@@ -143,6 +143,7 @@ _NEXT_ITEM = regex.compile(r"\s*(?:,|;|\band\b|\bor\b)", regex.I)
 # 'aged' ending the words before an age, and the list words before it ('Man or woman aged 18 to 75 years')
 _AGED_END = regex.compile(r"\baged\Z", regex.I)
 _LIST_WORD = regex.compile(r",|\b(?:and|or)\b", regex.I)
+_URL = regex.compile(r"(?i:https?://|www\.)[^\s<>()\[\]]+")
 # a limit that is a condition of the limit before it ('≥ 1000 pg/ml if EF 31 to 35%')
 _IF_BEFORE = regex.compile(r"\b(?:if|when|unless|where)\s+(?:the\s+)?[^\s,;()<>≤≥=\d][^,;()<>≤≥=\d]{0,30}?\s*\Z", regex.I)
 _EXISTENTIAL = regex.compile(r"^(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?)\s+(?:one|a|an|single)$|^(?:one|a|an)\s+or\s+more$", regex.I)
@@ -898,6 +899,10 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
     out = Extraction()
     low = text.lower()
     starts = number_starts(text, low)
+    # a web address holds no value and no subject ('...displaycommon.cfm?an=1&subarticlenbr=35')
+    urls = [m.span() for m in _URL.finditer(text)] if "http" in low or "www." in low else []
+    if urls:
+        starts = [p for p in starts if not any(a <= p < b for a, b in urls)]
     lex = Lexicon.of(rules)
     if not starts and not _may_hold_value(text) and not lex.numberless(low):
         return out  # no number, Roman numeral, Child-Pugh letter or number-free rule's word: nothing to find
@@ -911,8 +916,8 @@ def run(mt, rules, long_forms: dict[str, str]) -> Extraction:
                                           start=a, end=b, severity="warning"))
         return out
     stops = [(t[0], t[1]) for t in temps if not any(f.s < t[1] and t[0] < f.e for f in found)]
-    if "http" in low or "www." in low:  # a web address is no subject either (see scan.number_starts)
-        stops = sorted(stops + [m.span() for m in URL.finditer(text)])
+    if urls:
+        stops = sorted(stops + urls)
     found = _drop_restatements(text, found)
     _share_units(text, found)
     _attach_subjects(text, found, stops, lex)

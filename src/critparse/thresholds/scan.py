@@ -25,7 +25,6 @@ _WORDNUM = re.compile(
     r"s(?:ix|even|ixteen|eventeen|ixty|eventy|ingle)|e(?:ight|leven|ighteen|ighty)|n(?:ine|ineteen|inety)|one|zero|"
     r"hundred|half)\b")
 
-URL = re.compile(r"(?i:https?://|www\.)[^\s<>()\[\]]+")
 # A value expression is read within this many characters of its number: a bounded window keeps
 # each anchored match independent of the criterion's length (no quadratic time on long texts).
 MATCH_WINDOW = 300
@@ -45,9 +44,6 @@ def number_starts(text: str, low: str) -> list[int]:
     if words:
         out.extend(words)
         out.sort()
-    if out and ("http" in low or "www." in low):  # no value inside a web address ('...cfm?an=1&subarticlenbr=35')
-        urls = [m.span() for m in URL.finditer(text)]
-        out = [p for p in out if not any(a <= p < b for a, b in urls)]
     return out
 
 

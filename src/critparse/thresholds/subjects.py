@@ -148,16 +148,17 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
             e -= 1  # (a ')' closing a parenthesis opened before the subject is not part of it)
             continue
         ws = _last_word_start(text, s, e)
-        if ws < e and text[ws:e].lower() in _SPAN_WORDS:
+        w = text[ws:e].lower()
+        if w in _SPAN_WORDS:
             # 'atypical antipsychotic for a period of > 30 days': the stretch of time is the value, not the subject
             m = _SPAN_TAIL.search(text, s, e)
             if m and m.start() > s:
                 e = m.start()
                 continue
-        if ws < e and text[ws:e].lower() == "other" and _THAN_AFTER.match(text, e):
+        if w == "other" and _THAN_AFTER.match(text, e):
             e = ws  # 'ASA dose other than 75 to 100 mg daily' (not 'significant other')
             continue
-        if ws == e or text[ws:e].lower() not in _TRAIL_WORDS or (ws > s and text[ws - 1].isalnum()):
+        if not w or w not in _TRAIL_WORDS or (ws > s and text[ws - 1].isalnum()):
             break
         e = ws
     return s, max(s, e)
