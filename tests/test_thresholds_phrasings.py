@@ -169,6 +169,7 @@ def test_phrasings_ordinal_scales(text, want):
 @pytest.mark.parametrize("text,value,cmp_", [
     ("at least 2 tyrosine kinase inhibitors", 2, ">="), ("≥2 prior lines of therapy", 2, ">="),
     ("no more than 3 prior regimens", 3, "<="),
+    ("insulin > or = to 30 units/day and up to 2 OAD medications", 2, "<="),
 ])
 def test_phrasings_counts(text, value, cmp_):
     t = one(text, value=value, comparator=cmp_)
@@ -199,6 +200,8 @@ def test_phrasings_duration_subject_is_a_threshold_not_a_window():
     ("in the past 6 months", {"comparator": "<=", "value": 6, "unit": "mo", "direction": "before"}),
     ("bleeding in the past four (4) weeks", {"comparator": "<=", "value": 4, "unit": "wk", "direction": "before"}),
     ("within seven (7) days prior to registration", {"comparator": "<=", "value": 7, "unit": "d", "anchor": "registration"}),
+    ("no antihistamines 72 hours prior to and during the study", {"value": 72, "unit": "h", "direction": "before", "anchor": "study"}),
+    ("24 hours before and after dosing", {"value": 24, "unit": "h", "direction": None, "anchor": "dosing"}),
 ])
 def test_phrasings_temporal_windows(text, want):
     x = run(text)

@@ -18,7 +18,13 @@ _SINCE = regex.compile(r"since|from", regex.I)
 _DURING = regex.compile(r"during|over|for", regex.I)
 
 
+# 'at least 1 month before and after dosing': a window on both sides of its event has no one direction
+_BOTH_SIDES = regex.compile(r"\b(?:before|prior\s+to|preceding)\s+(?:and|or|and/or)\s+(?:after|following)\b", regex.I)
+
+
 def direction_of(dir_text: Optional[str], whole: str) -> Optional[str]:
+    if _BOTH_SIDES.search(whole):
+        return None
     for t in (dir_text, whole) if dir_text else (whole,):
         if not t:
             continue
