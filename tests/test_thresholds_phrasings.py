@@ -131,6 +131,19 @@ def test_phrasings_numbers_and_units(text, value, unit):
 
 
 @pytest.mark.parametrize("text,value,unit", [
+    ("BMI ≥30 kilogram/square meter (kg/m²)", 30, "kg/m2"), ("UACR >30 milligram/gram (mg/g)", 30, "mg/g"),
+    ("serum sodium < 125 milliequivalent (mEq)/dL", 125, "meq/dL"), ("sodium < 130 milliequivalents (mEq)/liter (L)", 130, "meq/L"),
+    ("liver stiffness ≥ 12.5 kilopascals (kPa)", 12.5, "kPa"), ("insulin > 1.2 units per kilogram per day (U/kg/day)", 1.2, "[IU]/kg/d"),
+    ("prednisone ≥ 2 milligram per kilogram [mg/kg] per day", 2, "mg/kg/d"), ("LV mass index ≥ 115 grams per meter square", 115, "g/m2"),
+    ("eGFR < 30 milliliter/minute/1.73 m^2 (mL/min/1.73 m^2)", 30, "mL/min/{1.73_m2}"),
+    ("urine output < 0.5 ml/kg/h", 0.5, "mL/kg/h"), ("blood pressure > 150 Millimeter Mercury(mmHg)", 150, "mm[Hg]"),
+])
+def test_phrasings_units_spelled_out(text, value, unit):
+    # the registry spells units out, often with the symbol restated in brackets
+    one(text, value=value, unit=unit)
+
+
+@pytest.mark.parametrize("text,value,unit", [
     ("on a stable dose of at least 1500 mg daily", 1500, "mg/d"), ("methotrexate (<= 25 mg weekly)", 25, "mg/wk"),
     ("no less than 10 hours per week", 10, "h/wk"), ("at least 150 minutes per week of exercise", 150, "min/wk"),
     ("headache on more than 15 days per month", 15, "d/mo"), ("sleep less than 6 hours per night", 6, "h/{night}"),

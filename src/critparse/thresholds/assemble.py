@@ -646,7 +646,8 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 elif len(f.subjects) > 1 and unit and unit not in _DURATION_UNITS and _OR_ONLY.search(text, s, e):
                     # 'for subjects on antidiabetic background therapy or HbA1c level of ≥ 6.5%': after 'or', a known
                     # measure limited in a unit is the subject, not the words of the case before it
-                    named = [(a, b) for a, b in f.subjects if _first_name(text[a:b].strip(), lex) is not None]
+                    # (an age is no measure limited in a unit: '... normal for age or GFR >= 70 ml/min')
+                    named = [(a, b) for a, b in f.subjects if _first_name(text[a:b].strip(), lex) not in (None, "age")]
                     if len(named) == 1 and named[0] == f.subjects[-1]:
                         f.subjects = named
         elif prev is not None and prev.subjects and (same_as_prev or group_gap or _LOOSE_GAP.fullmatch(text, prev.e, f.s)

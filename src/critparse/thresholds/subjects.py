@@ -377,8 +377,11 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
                 leading_paren = True
             continue
         merged.append((a, b))
-    parts = merged
+    # 'PT < ULN+4s or APTT < 1.5×ULN': what is left of the value before ('+4s') is not another subject
+    parts = [(a, b) for a, b in merged if not _VALUE_BIT.fullmatch(text, a, b)] or merged
     if len(parts) < 2:
+        if len(parts) < len(merged):
+            return parts
         return parts if leading_paren and parts else [(s, e)]
     # (a parenthesis is no word of a part joined by a conjunction: 'Aspartate aminotransferase (AST) (serum
     # glutamic oxaloacetic transaminase [SGOT]) and alanine aminotransferase (ALT) (...)'; a slash may join a ratio)
@@ -400,6 +403,7 @@ def split_subjects(text: str, s: int, e: int, measure: bool = True) -> list[tupl
     return [(a, b) for a, b in parts[:-1] if not PARTICIPLE.fullmatch(text, a, b)] + [parts[-1]]
 
 
+_VALUE_BIT = regex.compile(r"[+\-−]?\s*\d[\d.,]*\s*(?:[a-z%µμ]{0,5}|[xX×])")  # (not '3TC', a drug)
 PARTICIPLE = regex.compile(r"[a-z]{3,}ed|taken|given")  # a lone past participle ('treated', 'taken')
 _EPONYM_PAIR = regex.compile(r"(?<![A-Za-z])(?-i:[A-Z][a-z]+)\s*(?:&|and)\s*(?-i:[A-Z][a-z]+)\s+"
                              r"(?:grades?|stages?|scores?|scales?|classification|criteria|class|index)\s*\Z", _I)

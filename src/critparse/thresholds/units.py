@@ -10,7 +10,8 @@ _SPACE = regex.compile(r"\s+")
 # 'at least 30 consecutive days', '24 calendar months', '13 completed weeks': the word qualifies the count, not the unit
 _QUALIFIER = regex.compile(r"^(?:consecutive|calendar|completed|full)\s+", regex.I)
 # a spelled-out unit restated by its symbol: 'kilograms (kg)', 'millimeters of mercury [mm Hg]', 'percentage (%)'
-_RESTATED = regex.compile(r"(?<=[a-z]{3})\s*[(\[]\s*[^()\[\]]{1,12}?\s*[)\]]$", regex.I)
+_RESTATED = regex.compile(r"(?<=[a-z0-9^²]{3})\s*[(\[]\s*[^()\[\]]{1,20}?\s*[)\]]$", regex.I)
+_INNER_RESTATED = regex.compile(r"(?<=[a-z]{3})\s*[(\[]\s*[^()\[\]]{1,12}?\s*[)\]](?=\s*(?:/|per\b))", regex.I)
 _E_PREFIX = regex.compile(r"^(?:x|×)?\s*10\s*(?:\^|\*|e)?\s*(\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*", regex.I)
 
 # UCUM codes -> pint expressions, for the codes pint reads differently
@@ -78,8 +79,12 @@ def _normalise(text: str, unit_rules, exponent: int = 0) -> Optional[str]:
         if rule.regex.fullmatch(t):
             return rule.ucum
     short = _RESTATED.search(t)
-    if short:  # 'kilograms (kg)': the spelled-out unit restated by its symbol
-        return _normalise(t[:short.start()], unit_rules, exponent)
+    if short:  # 'kilograms (kg)': the spelled-out unit restated by its symbol, which names it when the words do not
+        return (_normalise(t[:short.start()], unit_rules, exponent)
+                or _normalise(short.group().strip(" ([])"), unit_rules, exponent))
+    inner = _INNER_RESTATED.sub("", t)
+    if inner != t:  # 'milligram per kilogram [mg/kg] per day': the symbol restated inside a spelled-out rate
+        return _normalise(inner, unit_rules, exponent)
     m = _E_PREFIX.match(t)
     if m:  # an unusual power of ten: keep it in the code
         rest = _normalise(t[m.end():], unit_rules)
