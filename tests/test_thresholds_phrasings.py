@@ -110,6 +110,32 @@ def test_phrasings_blood_pressure_pair_before_a_comma():
         ("systolic blood pressure", 90), ("diastolic blood pressure", 50), ("heart rate", 120)]
 
 
+@pytest.mark.parametrize("text,cmp_,value", [
+    ("QTc < 500 msec for men (470 msec for women)", "<", 470), ("Serum creatinine =< 1.5 mg/dL or 133 umol/L", "<=", 133),
+    ("fasting plasma glucose at least 5.5 mmol/L or 100 mg/dL", ">=", 100),
+])
+def test_phrasings_bare_value_after_a_limit_shares_its_comparator(text, cmp_, value):
+    # the same measure's limit for another group, or in other units, is written without its comparator
+    x = run(text)
+    alts = [a for t in x.thresholds for a in t.alternatives] + x.thresholds
+    assert any(a.value == value and a.comparator == cmp_ for a in alts), [a.model_dump(exclude_none=True) for a in alts]
+
+
+@pytest.mark.parametrize("text,alt", [
+    ("alcohol > 7 drinks/wk for women or > 14 drinks/wk for men", ("> 14 drinks/wk", "for men")),
+    ("QTcF > 450 msec for males or > 470 msec for females", ("> 470 msec", "for females")),
+    ("an average weekly intake of >21 units for males or >14 units for females", (">14 units", "for females")),
+    ("ALT ≤ 3× ULN for patients without liver metastases, or ≤ 5× ULN for patients with liver metastases",
+     ("≤ 5× ULN", "for patients with liver metastases")),
+])
+def test_phrasings_limit_for_another_group_is_an_alternative(text, alt):
+    # the limit of the one measure for another group, after the first limit's own condition
+    (root,) = run(text).thresholds
+    assert [(a.text, a.condition.text if a.condition else None) for a in root.alternatives] == [alt]
+    ucum = [(a.subject.text, a.unit.ucum if a.unit else None, a.reference) for a in (root, *root.alternatives)]
+    assert ucum[1:] == ucum[:1]
+
+
 def test_phrasings_alternatives_between_subjects():
     t = one("INR ≤1.5× ULN, or PT ≤1.5× ULN", subject_name="international normalized ratio")
     assert [a.subject.name for a in t.alternatives] == ["prothrombin time"]

@@ -84,7 +84,7 @@ _GRADE = regex.compile(r"\bgrade\b", regex.I)
 _COND = regex.compile(
     r"\G\s*,?\s*(?P<c>(?:if|for|in|when|with|where|unless|due\s+to|in\s+case\s+of|in\s+the\s+(?:case|presence|setting)\s+of|"
     r"in\s+(?:patients|subjects|participants|those|cases)\s+with|for\s+(?:patients|subjects|participants|those)\s+with|"
-    r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\b(?:or|and)\s*[<>≤≥]))", regex.I)
+    r"attributable\s+to|because\s+of)\b[^;)\]]{1,80}?)(?=\s*(?:[;)\]]|,\s|\.(?:\s|$)|$|\b(?:or|and)\s*[<>≤≥]|\(\s*\d))", regex.I)
 _GAP_ALT = regex.compile(r"\s*,?\s*(?:or|and/or|OR)\s*\Z|\s*[(\[]\s*\Z|\s*,?\s*\(?\s*(?:or|and/or)?\s*\Z", regex.I)
 _GAP_OR = regex.compile(r"\s*,?\s*(?:or|and/or)\s*(?:\(\s*)?\Z|\s*[(\[]\s*(?:(?:or|and/or)\s+)?\Z", regex.I)
 # '< 20% of predicted value post-bronchodilator': the percentage names its reference, the words after it qualify
@@ -770,6 +770,13 @@ def _condition_owner(roots: list[_Found], f: _Found) -> Optional[_Found]:
     return None
 
 
+def _same_kind(a: Optional[str], b: Optional[str]) -> bool:
+    """Whether two units measure alike: the same, or two amounts other than durations and percentages."""
+    if a == b:
+        return True
+    return bool(a and b) and not ({a, b} & _DURATION_UNITS or "%" in (a, b))
+
+
 def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
     roots: list[_Found] = []
     for f in found:
@@ -787,8 +794,12 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
         if roots:
             p = roots[-1]
             last = p.alts[-1] if p.alts else p
-            gap_ok = _GAP_OR.fullmatch(text, last.e, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, last.e, f.s)) \
-                or (f.cond and not f.subjects and _GAP_SEMI.fullmatch(text, last.e, f.s))
+            # (the gap is after the condition of the limit before: 'QTc < 500 msec for men (470 msec for women)')
+            # (not when those words name the measure: '>1.5 × ULN for bilirubin, or >1.5 × ULN for creatinine')
+            le = last.cond[1] if last.cond and last.e <= last.cond[0] and last.cond[1] <= f.s and not any(
+                last.cond[0] <= a for a, _ in last.subjects) else last.e
+            gap_ok = _GAP_OR.fullmatch(text, le, f.s) or (f.inherited and f.cond and _GAP_ALT.fullmatch(text, le, f.s)) \
+                or (f.cond and not f.subjects and _GAP_SEMI.fullmatch(text, le, f.s))
             if not gap_ok and f.subjects and not f.inherited and f.subjects[0][0] > last.e:
                 # another subject's limit is an alternative after 'or' ('INR ≤ 1.5 x ULN, or PT ≤ 1.5 x ULN'); in a
                 # parenthesis only when it is qualified ('AST > 3 x ULN (tumor liver metastasis ≥ 5 x ULN)', '(isolated
@@ -813,9 +824,10 @@ def _link_alternatives(text: str, found: list[_Found]) -> list[_Found]:
                 if f.d.get("_bare_mult") and not f.d.get("reference") and p.d.get("reference"):
                     f.d["reference"] = p.d["reference"]  # '≤ 2.5 x ULN (≤ 5 x if liver metastases)'
                 if (not f.d.get("_op") and f.d.get("comparator") == "=" and p.d.get("comparator") in _PLAIN_LIMIT
-                        and f.subjects == p.subjects and f.d.get("unit") == p.d.get("unit")
+                        and f.subjects == p.subjects and _same_kind(f.d.get("unit"), p.d.get("unit"))
                         and f.d.get("reference") == p.d.get("reference")):
                     # '≤ 2.5 x ULN (5 x ULN if liver metastases)': the same measure's limit, of the same kind
+                    # ('creatinine ≤ 1.5 mg/dL or 133 µmol/L': the same limit in other units)
                     f.d["comparator"] = p.d["comparator"]
                 p.alts.append(f)
                 continue

@@ -25,6 +25,7 @@ lasting lasted lasts
 """.split())
 _CLAUSE_PREFIXES = ("demonstrat", "receiv")
 _PRIOR_TO = regex.compile(r"\s+to\b|\s*\Z", _I)
+_TIME_SINCE = regex.compile(r"\b(?:time|interval|period|duration)\s+\Z", _I)
 # 'WHO 0-2', 'WHO performance status': the World Health Organization's scale, not the pronoun
 _WHO_SCALE = regex.compile(r"WHO(?=\s*(?:\d|\(|\Z|(?i:performance|PS\b|grade|grading|score|stage|class|classification|"
                            r"criteria|functional|toxicity|scale|status)))")
@@ -39,7 +40,8 @@ def boundaries(masked: str, base: int) -> list[tuple[int, int, str]]:
         w = m.group().lower()
         if (w in _CLAUSE_WORDS or w.startswith(_CLAUSE_PREFIXES)) and not (
                 w == "who" and _WHO_SCALE.match(masked, m.start())) and not (
-                w == "prior" and not _PRIOR_TO.match(masked, m.end())):  # ('toxicities of prior therapy')
+                w == "prior" and not _PRIOR_TO.match(masked, m.end())) and not (  # ('toxicities of prior therapy')
+                w == "since" and _TIME_SINCE.search(masked, max(0, m.start() - 12), m.start())):  # ('Time since TBI')
             out.append((base + m.start(), base + m.end(), m.group()))
     if "of" in masked or "to" in masked or "more" in masked or "following" in masked or "." in masked or "from" in masked:
         out.extend((base + m.start(), base + m.end(), m.group()) for m in _MULTI_BOUND.finditer(masked))
