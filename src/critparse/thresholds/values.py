@@ -153,6 +153,14 @@ def describe_match(rule, m, lex: Lexicon, text: str) -> Optional[dict[str, Any]]
         if bp:  # a blood pressure '140/90 mmHg': the value is the systolic figure, the diastolic is kept aside
             out["_diastolic"] = float(bp.group(2))
         out["comparator"] = op_c or post_c or getattr(rule, "comparator", None) or "="
+        if g("pm") is not None:  # '(± 5%)', '25 +/- 3 kg/m2': a tolerance either side of zero or of a value
+            c, _ = _num(g("center")) if g("center") else (0.0, 0)
+            cu = g("cunit")
+            if cu and normalise(cu, lex.units, 0) != normalise(g("unit") or "", lex.units, 0):
+                return None  # ('2 weeks ± 3 days': no one unit)
+            del out["value"]
+            out.update(comparator="range", low=round(c - v, 10), high=round(c + v, 10), low_inclusive=True,
+                       high_inclusive=True)
     mult = g("mult") or g("mult2")
     ref = getattr(rule, "reference", None) or reference_of(mult or "")
     unit_text = g("unit") or g("unit_low") or g("ctx_unit")
