@@ -138,6 +138,7 @@ _NEGATED = regex.compile(r"\b(?:(?:outside(?:\s+of)?|not\s+(?:be\s+)?(?:with)?in
                          r"(?:(?:normal|reference|allowed|acceptable|following|specified|required|permitted)\s+)?"
                          r"(?:(?:ranges?|limits?|intervals?|values?)\s*(?:of|:|between|from)?\s*)?|other\s+than\s+)\Z", regex.I)
 _OR_ONLY = regex.compile(r"\bor\b", regex.I)
+_LIFE_LENGTH = regex.compile(r"\b(?:survival|expectancy)\b", regex.I)
 # what starts the next item of a list ('< 50% of bone marrow plasma cells' + ' and platelet count > 50,000')
 _NEXT_ITEM = regex.compile(r"\s*(?:,|;|\band\b|\bor\b)", regex.I)
 # 'aged' ending the words before an age, and the list words before it ('Man or woman aged 18 to 75 years')
@@ -642,6 +643,10 @@ def _attach_subjects(text: str, found: list[_Found], stops: list[tuple[int, int]
                 if len(f.subjects) > 1 and SCALE_TAIL.search(text, *f.subjects[-1]):
                     # 'basal cell or stage I', 'with malignant effusion or Stage IV': the value is a
                     # category of the scale named last, not a limit of every part
+                    f.subjects = f.subjects[-1:]
+                elif len(f.subjects) > 1 and unit in _DURATION_UNITS and _LIFE_LENGTH.search(text, *f.subjects[-1]) \
+                        and not any(_LIFE_LENGTH.search(text, a, b) for a, b in f.subjects[:-1]):
+                    # '0-2 on the ECOG Performance Scale and life expectancy > 3 months': a time limits the expectancy
                     f.subjects = f.subjects[-1:]
                 elif len(f.subjects) > 1 and unit and unit not in _DURATION_UNITS and _OR_ONLY.search(text, s, e):
                     # 'for subjects on antidiabetic background therapy or HbA1c level of ≥ 6.5%': after 'or', a known
