@@ -241,6 +241,9 @@ def test_phrasings_duration_subject_is_a_threshold_not_a_window():
     ("within seven (7) days prior to registration", {"comparator": "<=", "value": 7, "unit": "d", "anchor": "registration"}),
     ("no antihistamines 72 hours prior to and during the study", {"value": 72, "unit": "h", "direction": "before", "anchor": "study"}),
     ("24 hours before and after dosing", {"value": 24, "unit": "h", "direction": None, "anchor": "dosing"}),
+    ("therapy within 28 days or 5 half-lives, whichever is longer, prior to the first dose",
+     {"comparator": "<=", "value": 5, "unit": "{half_lives}", "direction": "before", "anchor": "first dose"}),
+    ("within 5 elimination half-lives of enrollment", {"comparator": "<=", "value": 5, "unit": "{half_lives}", "anchor": "enrollment"}),
 ])
 def test_phrasings_temporal_windows(text, want):
     x = run(text)

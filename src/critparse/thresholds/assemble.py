@@ -336,7 +336,7 @@ _PERSON_LABEL = regex.compile(r"\s*[:,;]?\s*(?:(?:in|for)\s+)?(?:" + PERSON_WORD
 _PERSON_BEFORE = regex.compile(r"\b(?:" + PERSON_WORDS + r")\s*(?:(?:who\s+are|aged?|being|is|are|(?:must|should|will)\s+be)\s+)?\Z",
                                regex.I)
 _PLAIN_LIMIT = frozenset({"<", "<=", ">", ">="})
-_DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min"})
+_DURATION_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min", "{half_lives}"})
 _DURATION_AFTER = regex.compile(r"\s*(?:of\s+)?(?:history|duration|since|on|elapsed|(?:have|has)\s+(?:elapsed|passed)|"
                                 r"post-?\s?menopaus\w*|(?:of\s+)?amenorrh\w*|after\s+menopause)\b", regex.I)
 # 'weight loss of >5%', 'a stenosis of at least 60% diameter': the words before 'of' are what is measured
